@@ -1,0 +1,147 @@
+#include "pktmap/codec/nsh.hpp"
+
+#include "pktmap/wire/byte_reader.hpp"
+
+namespace pktmap::codec {
+
+std::uint32_t NshView::md1_word(int i) const {
+  if (md_type != nsh_md::type1 || context.size() < kNshMd1ContextLen || i < 0 || i > 3) return 0;
+  return load_be32(context.data() + 4 * i);
+}
+
+bool NshTlvIterator::next(NshTlv& tlv) {
+  ByteReader r(ctx_.subspan(pos_));
+  auto cls = r.be16();
+  auto type = r.u8();
+  auto len = r.u8();
+  if (!cls || !type || !len) return false;
+  tlv.md_class = *cls;
+  tlv.type = *type;
+  tlv.u_bit = (*len & 0x80) != 0;
+  tlv.length = *len & 0x7f;
+  auto value = r.bytes(tlv.length);
+  if (!value) return false;
+  tlv.value = *value;
+  std::size_t padded = (std::size_t{tlv.length} + 3) & ~std::size_t{3};
+  pos_ += 4 + padded;
+  if (pos_ > ctx_.size()) pos_ = ctx_.size();
+  return true;
+}
+
+// RFC 8300 §2.2-2.5; rules listed in specs/sfc.md §1.1.
+Result<NshView> parse_nsh(ByteView data) {
+  NshView v;
+  ByteReader r(data);
+  auto w0 = r.be32();
+  auto w1 = r.be32();
+  if (!w0 || !w1) return {v, truncated("nsh_truncated")};
+  v.version = static_cast<std::uint8_t>(*w0 >> 30);
+  v.oam = (*w0 >> 29) & 1;
+  v.u_bit = (*w0 >> 28) & 1;
+  v.ttl = static_cast<std::uint8_t>((*w0 >> 22) & 0x3f);
+  v.length = static_cast<std::uint8_t>((*w0 >> 16) & 0x3f);
+  v.unassigned = static_cast<std::uint8_t>((*w0 >> 12) & 0xf);
+  v.md_type = static_cast<std::uint8_t>((*w0 >> 8) & 0xf);
+  v.next_proto = static_cast<std::uint8_t>(*w0 & 0xff);
+  v.spi = *w1 >> 8;
+  v.si = static_cast<std::uint8_t>(*w1 & 0xff);
+  // Ver 01b is reserved for ever (MPLS ECMP); other non-zero versions are unknown formats.
+  if (v.version != 0) return {v, unsupported("nsh_version_unsupported")};
+  if (v.length < 2) return {v, invalid("nsh_length_too_short")};
+  if (v.md_type == nsh_md::type1 && v.length != 6) return {v, invalid("nsh_md1_length_not_6")};
+  std::size_t hlen = v.header_len();
+  if (hlen > data.size()) return {v, truncated("nsh_length_exceeds_packet")};
+  v.header = data.first(hlen);
+  v.context = data.subspan(kNshBaseLen, hlen - kNshBaseLen);
+  v.payload = data.subspan(hlen);
+  if (v.md_type == nsh_md::type2) {
+    // §2.5.1: each TLV is 4 bytes of header plus its value rounded up to 4; all must fit in Length.
+    ByteReader t(v.context);
+    while (!t.empty()) {
+      if (!t.has(4)) return {v, invalid("nsh_tlv_truncated")};
+      auto len = t.peek_u8(3);
+      std::size_t padded = (std::size_t{*len & 0x7fu} + 3) & ~std::size_t{3};
+      if (!t.skip(4) || !t.skip(padded)) return {v, invalid("nsh_tlv_overrun")};
+      if (v.tlv_count < 255) ++v.tlv_count;
+    }
+  }
+  return v;
+}
+
+Outcome check_nsh_policy(const NshView& v, const NshPolicy& policy) {
+  if (v.oam && !policy.forward_oam) return invalid("nsh_oam");
+  switch (v.md_type) {
+    case nsh_md::reserved:
+      return invalid("nsh_md_type_reserved");
+    case nsh_md::type1:
+    case nsh_md::type2:
+      break;
+    case nsh_md::experiment:
+      if (!policy.allow_experimental) return unsupported("nsh_md_type_experimental");
+      break;
+    default:
+      return unsupported("nsh_md_type_unknown");
+  }
+  switch (v.next_proto) {
+    case nsh_np::ipv4:
+    case nsh_np::ipv6:
+    case nsh_np::ethernet:
+      break;
+    case nsh_np::experiment1:
+    case nsh_np::experiment2:
+      if (!policy.allow_experimental) return unsupported("nsh_next_proto_unsupported");
+      break;
+    default:
+      return unsupported("nsh_next_proto_unsupported");
+  }
+  if (v.si == 0) return invalid("nsh_si_zero");
+  return ok_outcome();
+}
+
+void write_nsh(ByteWriter& w, const NshFields& f) {
+  std::size_t ctx_words = (f.context.size() + 3) / 4;
+  std::size_t words = 2 + ctx_words;
+  if (words > 63) {
+    w.zeros(w.remaining() + 1);  // forces the sticky failure flag
+    return;
+  }
+  std::uint32_t w0 = (f.oam ? 1u << 29 : 0) | (f.u_bit ? 1u << 28 : 0) |
+                     (std::uint32_t{f.ttl & 0x3fu} << 22) | (static_cast<std::uint32_t>(words) << 16) |
+                     (std::uint32_t{f.unassigned & 0xfu} << 12) | (std::uint32_t{f.md_type & 0xfu} << 8) |
+                     f.next_proto;
+  w.be32(w0);
+  w.be32((f.spi & 0xffffffu) << 8 | f.si);
+  w.bytes(f.context);
+  w.zeros(ctx_words * 4 - f.context.size());
+}
+
+void write_nsh_tlv(ByteWriter& w, std::uint16_t md_class, std::uint8_t type, ByteView value) {
+  if (value.size() > 127) {
+    w.zeros(w.remaining() + 1);
+    return;
+  }
+  w.be16(md_class);
+  w.u8(type);
+  w.u8(static_cast<std::uint8_t>(value.size()));
+  w.bytes(value);
+  w.zeros(((value.size() + 3) & ~std::size_t{3}) - value.size());
+}
+
+const char* nsh_next_proto_name(std::uint8_t np) {
+  switch (np) {
+    case nsh_np::ipv4:
+      return "ipv4";
+    case nsh_np::ipv6:
+      return "ipv6";
+    case nsh_np::ethernet:
+      return "ethernet";
+    case nsh_np::nsh:
+      return "nsh";
+    case nsh_np::mpls:
+      return "mpls";
+    default:
+      return "unknown";
+  }
+}
+
+}  // namespace pktmap::codec
