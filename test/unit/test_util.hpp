@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include <pcap/pcap.h>
+
 #include "pktmap/wire/byte_view.hpp"
 #include "pktmap/wire/hex.hpp"
 
@@ -23,6 +25,19 @@ inline ByteView view(const std::vector<std::uint8_t>& v) {
 
 inline std::string data_path(std::string_view name) {
   return std::string(PKTMAP_TEST_DATA) + "/" + std::string(name);
+}
+
+// All frames of a capture file (pcap or pcapng) as byte vectors, for fixture tests. Throws if unreadable.
+inline std::vector<std::vector<std::uint8_t>> read_pcap_frames(const std::string& path) {
+  char err[PCAP_ERRBUF_SIZE];
+  pcap_t* p = pcap_open_offline(path.c_str(), err);
+  if (!p) throw std::runtime_error(path + ": " + err);
+  std::vector<std::vector<std::uint8_t>> frames;
+  pcap_pkthdr* h;
+  const u_char* d;
+  while (pcap_next_ex(p, &h, &d) == 1) frames.emplace_back(d, d + h->caplen);
+  pcap_close(p);
+  return frames;
 }
 
 // Calls fn(prefix) for every strict prefix of bytes (copied to its own heap block so ASan sees over-reads).

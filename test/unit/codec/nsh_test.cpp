@@ -157,3 +157,12 @@ TEST_CASE("NSH truncation at every offset never over-reads and never says ok", "
     if (cut.size() < 24) CHECK_FALSE(r.ok());
   });
 }
+
+TEST_CASE("NSH fixture read from tcpdump's nsh.pcap", "[codec][nsh]") {
+  auto frames = test::read_pcap_frames(test::data_path("tcpdump-nsh.pcap"));
+  REQUIRE(frames.size() == 1);
+  auto r = parse_nsh(test::view(frames[0]).subspan(14));
+  REQUIRE(r.ok());
+  CHECK(r->spi == 777);
+  CHECK(r->si == 7);
+}
