@@ -1,0 +1,70 @@
+#pragma once
+// Packet sources over libpcap: pcap/pcapng files (nanosecond timestamps kept) and live interfaces, each with
+// an optional BPF filter. A corrupt or truncated file ends the stream with an error that names the file,
+// record number and byte offset; the packets before it have already been delivered.
+#include <cstdint>
+#include <string>
+
+#include "pktmap/pcapio/packet.hpp"
+
+struct pcap;
+
+namespace pktmap::pcapio {
+
+enum class ReadStatus : std::uint8_t { packet, end, timeout, error };
+
+struct LiveOptions {
+  int snaplen = 262144;
+  bool immediate = true;
+  bool promiscuous = true;
+  int timeout_ms = 100;  // how often next() returns `timeout` on an idle interface
+};
+
+class PacketSource {
+ public:
+  // Throws SetupError (unreadable file, bad filter, unknown interface).
+  static PacketSource open_file(const std::string& path, const std::string& bpf_filter = "");
+  static PacketSource open_live(const std::string& iface, const std::string& bpf_filter = "",
+                                const LiveOptions& options = {});
+  PacketSource(PacketSource&& other) noexcept;
+  PacketSource& operator=(PacketSource&& other) noexcept;
+  PacketSource(const PacketSource&) = delete;
+  PacketSource& operator=(const PacketSource&) = delete;
+  ~PacketSource();
+
+  // Next packet matching the filter. On `error`, error() says what and where.
+  [[nodiscard]] ReadStatus next(Packet& out);
+  [[nodiscard]] int linktype() const { return linktype_; }
+  [[nodiscard]] bool nanosecond() const { return nano_; }
+  [[nodiscard]] const std::string& name() const { return name_; }
+  [[nodiscard]] const std::string& error() const { return error_; }
+  [[nodiscard]] std::uint64_t records_read() const { return records_; }
+  // Bytes of the file consumed so far (files only), for progress lines.
+  [[nodiscard]] std::uint64_t bytes_read() const;
+  [[nodiscard]] std::uint64_t file_size() const { return file_size_; }
+  [[nodiscard]] bool is_live() const { return live_; }
+  // Makes a blocked next() return (signal-safe: only calls pcap_breakloop).
+  void interrupt();
+  [[nodiscard]] pcap* handle() const { return pcap_; }
+
+ private:
+  struct OfflineFilter;
+  PacketSource() = default;
+  void set_filter(const std::string& bpf_filter);
+
+  pcap* pcap_ = nullptr;
+  OfflineFilter* filter_ = nullptr;  // files only; live filters run in the kernel
+  std::string name_;
+  std::string error_;
+  int linktype_ = 0;
+  bool nano_ = true;
+  bool live_ = false;
+  bool pcapng_ = false;
+  std::uint64_t records_ = 0;  // records read from the file (including filtered-out ones)
+  std::uint64_t offset_ = 0;   // byte offset of the next record (classic pcap)
+  std::uint64_t file_size_ = 0;
+};
+
+const char* linktype_name(int linktype);
+
+}  // namespace pktmap::pcapio

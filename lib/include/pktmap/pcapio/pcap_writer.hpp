@@ -1,0 +1,58 @@
+#pragma once
+// Writes a pcap file atomically: packets go to a temporary file beside the target, which is renamed over
+// the target only by commit(). A writer destroyed without commit() (error, crash path) removes the temporary,
+// so a reader never sees a half-written output under the final name. "-" writes to standard output.
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "pktmap/pcapio/packet.hpp"
+
+struct pcap;
+struct pcap_dumper;
+
+namespace pktmap::pcapio {
+
+class PcapWriter {
+ public:
+  // Throws SetupError if the temporary file cannot be created.
+  PcapWriter(std::string path, int linktype, bool nanosecond = true, int snaplen = 262144);
+  PcapWriter(const PcapWriter&) = delete;
+  PcapWriter& operator=(const PcapWriter&) = delete;
+  ~PcapWriter();
+
+  void write(ByteView data, std::uint32_t wire_len, std::int64_t ts_ns);
+  void write(const Packet& p) { write(p.data, p.wire_len, p.ts_ns); }
+  // Flushes, closes and renames into place. Throws SetupError on I/O failure (disk full).
+  void commit();
+  [[nodiscard]] std::uint64_t count() const { return count_; }
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::string tmp_path_;
+  pcap* dead_ = nullptr;
+  pcap_dumper* dumper_ = nullptr;
+  bool nano_ = true;
+  bool committed_ = false;
+  std::uint64_t count_ = 0;
+};
+
+// Atomic text/JSON output with the same temp-then-rename rule.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path);
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+  [[nodiscard]] std::FILE* file() const { return file_; }
+  void commit();
+
+ private:
+  std::string path_;
+  std::string tmp_path_;
+  std::FILE* file_ = nullptr;
+  bool committed_ = false;
+};
+
+}  // namespace pktmap::pcapio

@@ -1,0 +1,137 @@
+#include <unistd.h>
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "pktmap/error.hpp"
+#include "pktmap/pcapio/packet_source.hpp"
+#include "pktmap/pcapio/pcap_writer.hpp"
+#include "test_util.hpp"
+
+using namespace pktmap;
+using namespace pktmap::pcapio;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path temp_dir() {
+  fs::path d = fs::temp_directory_path() / ("pktmap-pcapio-" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  return d;
+}
+
+// Ethernet/IPv4/UDP frames with distinct UDP source ports so a BPF filter can pick some.
+std::vector<std::uint8_t> udp_frame(std::uint16_t sport) {
+  auto f = test::hex(
+      "020000000002 020000000001 0800"
+      "45000020 00004000 40110000 0a000001 0a000002"
+      "00000035 000c0000 61626364");
+  f[34] = static_cast<std::uint8_t>(sport >> 8);
+  f[35] = static_cast<std::uint8_t>(sport);
+  return f;
+}
+}  // namespace
+
+TEST_CASE("PcapWriter + PacketSource round trip keeps nanoseconds and numbers records", "[pcapio]") {
+  auto dir = temp_dir();
+  auto out = (dir / "rt.pcap").string();
+  {
+    PcapWriter w(out, linktype::ethernet, true);
+    for (int i = 0; i < 5; ++i) {
+      auto f = udp_frame(static_cast<std::uint16_t>(1000 + i));
+      w.write(test::view(f), static_cast<std::uint32_t>(f.size() + 10), 1767268800'123456789LL + i);
+    }
+    CHECK_FALSE(fs::exists(out));  // nothing under the final name before commit
+    w.commit();
+  }
+  REQUIRE(fs::exists(out));
+  auto src = PacketSource::open_file(out);
+  CHECK(src.linktype() == linktype::ethernet);
+  Packet p;
+  int n = 0;
+  while (src.next(p) == ReadStatus::packet) {
+    CHECK(p.number == static_cast<std::uint64_t>(n + 1));
+    CHECK(p.ts_ns == 1767268800'123456789LL + n);
+    CHECK(p.wire_len == p.data.size() + 10);
+    ++n;
+  }
+  CHECK(n == 5);
+  CHECK(src.bytes_read() == src.file_size());
+
+  // An offline filter keeps absolute record numbers.
+  auto filtered = PacketSource::open_file(out, "udp src port 1003");
+  REQUIRE(filtered.next(p) == ReadStatus::packet);
+  CHECK(p.number == 4);
+  CHECK(filtered.next(p) == ReadStatus::end);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("PcapWriter without commit leaves nothing behind", "[pcapio]") {
+  auto dir = temp_dir();
+  auto out = (dir / "aborted.pcap").string();
+  {
+    PcapWriter w(out, linktype::ethernet);
+    auto f = udp_frame(1);
+    w.write(test::view(f), static_cast<std::uint32_t>(f.size()), 0);
+  }
+  CHECK_FALSE(fs::exists(out));
+  CHECK(fs::is_empty(dir));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("A truncated capture reports file, record and byte offset after delivering earlier packets",
+          "[pcapio]") {
+  auto dir = temp_dir();
+  auto out = (dir / "cut.pcap").string();
+  {
+    PcapWriter w(out, linktype::ethernet);
+    for (int i = 0; i < 3; ++i) {
+      auto f = udp_frame(static_cast<std::uint16_t>(i));
+      w.write(test::view(f), static_cast<std::uint32_t>(f.size()), i);
+    }
+    w.commit();
+  }
+  auto size = fs::file_size(out);
+  fs::resize_file(out, size - 5);  // cut into the third record's data
+  auto src = PacketSource::open_file(out);
+  Packet p;
+  CHECK(src.next(p) == ReadStatus::packet);
+  CHECK(src.next(p) == ReadStatus::packet);
+  REQUIRE(src.next(p) == ReadStatus::error);
+  std::uint64_t third = 24 + 2 * (16 + 46);
+  CHECK_THAT(src.error(), Catch::Contains(out) && Catch::Contains("record 3") &&
+                              Catch::Contains("byte offset " + std::to_string(third)));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("Unreadable inputs and bad filters are set-up errors", "[pcapio]") {
+  auto dir = temp_dir();
+  CHECK_THROWS_AS(PacketSource::open_file((dir / "missing.pcap").string()), SetupError);
+  CHECK_THROWS_AS(PacketSource::open_file(dir.string()), SetupError);
+  auto junk = (dir / "junk.pcap").string();
+  std::ofstream(junk) << "this is not a capture file at all";
+  CHECK_THROWS_WITH(PacketSource::open_file(junk), Catch::Contains("junk.pcap"));
+  CHECK_THROWS_WITH(PacketSource::open_file(test::data_path("tcpdump-nsh.pcap"), "udp and and"),
+                    Catch::Contains("bad filter"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("pcapng files are read", "[pcapio]") {
+  auto dir = temp_dir();
+  // A minimal pcapng: SHB, IDB (Ethernet), one EPB with a 14-byte frame.
+  auto ng = test::hex(
+      "0a0d0d0a 1c000000 4d3c2b1a 0100 0000 ffffffffffffffff 1c000000"
+      "01000000 14000000 0100 0000 00000400 14000000"
+      "06000000 30000000 00000000 00000000 40420f00 0e000000 0e000000"
+      "ffffffffffff 020000000001 0806 0000 30000000");
+  auto path = (dir / "one.pcapng").string();
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(ng.data()), static_cast<std::streamsize>(ng.size()));
+  auto src = PacketSource::open_file(path);
+  Packet p;
+  REQUIRE(src.next(p) == ReadStatus::packet);
+  CHECK(p.data.size() == 14);
+  CHECK(p.ts_ns == 1000000LL * 1000);  // 1,000,000 µs (default if_tsresol 6)
+  CHECK(src.next(p) == ReadStatus::end);
+  fs::remove_all(dir);
+}

@@ -1,0 +1,38 @@
+#include <catch2/catch.hpp>
+
+#include "pktmap/report/counters.hpp"
+#include "pktmap/report/json_writer.hpp"
+
+using namespace pktmap::report;
+
+TEST_CASE("Counters keep insertion order and never lose counts", "[report]") {
+  Counters c;
+  c.add("b");
+  c.add("a", 5);
+  c.add("b", 2);
+  CHECK(c.get("b") == 3);
+  CHECK(c.get("a") == 5);
+  CHECK(c.get("zzz") == 0);
+  CHECK(c.begin()->name == "b");
+  CHECK(c.total() == 8);
+  static std::string names[300];
+  for (int i = 0; i < 300; ++i) {
+    names[i] = "n" + std::to_string(i);
+    c.add(names[i]);
+  }
+  CHECK(c.size() == Counters::kCapacity);
+  CHECK(c.total() == 308);
+  CHECK(c.get("counters_overflow") > 0);
+}
+
+TEST_CASE("JsonWriter nests, separates and escapes", "[report]") {
+  JsonWriter j;
+  j.begin_object().field("a", 1).key("b").begin_array().value("x").value(true).null().end_array();
+  j.key("c").begin_object().field("q", "he said \"hi\"\n").end_object();
+  std::uint8_t bytes[] = {0xde, 0xad};
+  j.key("h").hex(bytes).end_object();
+  CHECK(j.str() == R"({"a":1,"b":["x",true,null],"c":{"q":"he said \"hi\"\n"},"h":"dead"})");
+  j.clear();
+  j.begin_object().field("s", std::string_view("ok \xc3\xa9 bad \xff \x01", 13)).end_object();
+  CHECK(j.str() == "{\"s\":\"ok \xc3\xa9 bad \\ufffd \\u0001\"}");
+}
