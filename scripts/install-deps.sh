@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential cmake ninja-build pkg-config clang clang-format clang-tidy libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config python3 clang clang-format clang-tidy libclang-rt-14-dev
   # libraries (see README "Dependencies")
   libpcap-dev libtins-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev catch2
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev
