@@ -1,0 +1,30 @@
+#include "samples.hpp"
+
+#include <array>
+
+#include "capport_mix.hpp"
+#include "sfc_mix.hpp"
+
+namespace pktmap::gencap {
+
+namespace {
+
+std::uint64_t sfc_sample(const std::string& path) {
+  SfcOptions o;
+  o.output = path;  // every other field keeps the default-mix default
+  return write_sfc_default_mix(o);
+}
+
+const std::array<Sample, 2> kSamples{{
+    {"sfc-sample.pcap", "NSH over Ethernet/VXLAN-GPE/GRE, MD1+MD2, 24 paths (default sfc mix)", sfc_sample},
+    {"capport-sample.pcap", "DHCPv4 114/160, DHCPv6 103, RA option 37", write_capport_mix},
+    // {"pcp-sample.pcap", "PCP MAP/PEER requests and responses", write_pcp_mix},  // when the PCP codec lands
+}};
+
+}  // namespace
+
+std::span<const Sample> samples() {
+  return kSamples;
+}
+
+}  // namespace pktmap::gencap
