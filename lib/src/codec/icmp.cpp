@@ -104,7 +104,8 @@ std::size_t sub_wire(std::size_t wire_len, std::size_t n) {
 }
 }  // namespace
 
-Result<IcmpView> parse_icmp(ByteView data, std::size_t wire_len) {
+namespace {
+Result<IcmpView> parse_message(ByteView data, std::size_t wire_len) {
   IcmpView v;
   ByteReader r(data);
   auto hdr = r.bytes(kIcmpHeaderLen);
@@ -157,6 +158,15 @@ Result<IcmpView> parse_icmp(ByteView data, std::size_t wire_len) {
   v.has_extension = true;
   if (!ext.ok()) return {v, ext.outcome()};
   return v;
+}
+}  // namespace
+
+Result<IcmpView> parse_icmp(ByteView data, std::size_t wire_len) {
+  auto r = parse_message(data, wire_len);
+  // Known to be cut by the capture, even where no length field shows it.
+  if (r.ok() && wire_len != kWireLenUnknown && data.size() < wire_len)
+    return {r.value(), truncated("icmp_message_truncated")};
+  return r;
 }
 
 bool icmp_checksum_ok(ByteView message) {

@@ -140,7 +140,8 @@ struct IcmpView {
 // `wire_len`: the message's on-the-wire size when known (IP payload length).
 // Outcomes: icmp_truncated (< 8 bytes), icmp_length_exceeds_packet (Length attribute past the captured
 // bytes: truncated), icmp_length_exceeds_message (past wire_len: invalid), icmp_original_datagram_too_short
-// (an extension after fewer than 128 quoted bytes, RFC 4884 §4.1), and the extension outcomes above.
+// (an extension after fewer than 128 quoted bytes, RFC 4884 §4.1), icmp_message_truncated (otherwise fine
+// but shorter than a known wire_len), and the extension outcomes above.
 // The view (quoted datagram included) is filled in all of these cases except icmp_truncated.
 Result<IcmpView> parse_icmp(ByteView data, std::size_t wire_len = kWireLenUnknown);
 
