@@ -151,9 +151,11 @@ class Walker {
         case Proto::ipv6: {
           o = next == Proto::ipv4 ? detail::decode_ipv4(data, d_.ip[s], payload)
                                   : detail::decode_ipv6(data, d_.ip[s], payload);
-          if (o.status == Status::truncated && d_.ip[s].header.empty()) return fail(next, off, o);
+          if (d_.ip[s].header.empty()) return fail(next, off, o);
           add(next, s, off);
-          if (!o.ok()) return fail(next, off, o);
+          // A payload cut by the capture (snaplen) is noted, and decoding goes on with what was captured.
+          if (!o.ok() && !(o.status == Status::truncated && !payload.empty())) return fail(next, off, o);
+          if (!o.ok()) note(next, off, o);
           after = d_.ip[s].later_fragment ? Proto::payload : by_ip_proto(d_.ip[s].proto);
           break;
         }
@@ -166,9 +168,10 @@ class Walker {
           if (next == Proto::tcp) o = detail::decode_tcp(data, l4, payload);
           if (next == Proto::icmp) o = detail::decode_icmp(data, l4, payload);
           if (next == Proto::icmpv6) o = detail::decode_icmpv6(data, l4, d_.app, payload);
-          if (o.status == Status::truncated && l4.proto == 0) return fail(next, off, o);
+          if (l4.proto == 0) return fail(next, off, o);
           add(next, s, off);
-          if (!o.ok()) return fail(next, off, o);
+          if (!o.ok() && !(o.status == Status::truncated && !payload.empty())) return fail(next, off, o);
+          if (!o.ok()) note(next, off, o);
           after = next == Proto::udp ? table_.by_udp_ports(l4.sport, l4.dport) : Proto::none;
           if (after == Proto::vlan || after == Proto::udp) after = Proto::payload;
           if (next == Proto::udp && payload.empty()) after = Proto::none;
@@ -194,6 +197,11 @@ class Walker {
       next = after;
       if (next != Proto::none && off >= pkt_.size()) next = Proto::none;
     }
+  }
+
+  // Records a problem that did not stop decoding (the first one wins).
+  void note(Proto p, std::size_t off, Outcome o) {
+    if (d_.outcome.ok()) fail(p, off, o);
   }
 
   void fail(Proto p, std::size_t off, Outcome o) {

@@ -186,7 +186,7 @@ std::string_view json_key(Proto p) {
 }  // namespace
 
 void format_json(const Dissection& d, const pcapio::Packet& p, JsonWriter& j) {
-  char t[40];
+  char t[80];
   format_time_iso(p.ts_ns, t);
   j.begin_object();
   j.field("frame", p.number).field("time", t).field("ts_ns", p.ts_ns);

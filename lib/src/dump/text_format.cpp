@@ -73,12 +73,12 @@ void pcp_text(Out& o, const codec::PcpView& p, int verbosity) {
   if (p.response) o.f(" %s", codec::pcp_result_name(p.result_code));
   o.f(" lifetime %u", p.lifetime);
   if (p.response) o.f(" epoch %u", p.epoch);
-  if (!p.response) o.f(" client %s", codec::format_pcp_address(p.client_ip, a));
+  if (!p.response) o.f(" client %s", codec::format_pcp_address(p.client_ip, a).data());
   if (p.opcode == codec::pcp_op::map || p.opcode == codec::pcp_op::peer) {
     o.f(" proto %u internal %u %s %s:%u", p.map.protocol, p.map.internal_port, p.response ? "assigned" : "suggested",
-        codec::format_pcp_address(p.map.external_ip, a), p.map.external_port);
+        codec::format_pcp_address(p.map.external_ip, a).data(), p.map.external_port);
     if (p.opcode == codec::pcp_op::peer)
-      o.f(" peer %s:%u", codec::format_pcp_address(p.peer.remote_peer_ip, a), p.peer.remote_peer_port);
+      o.f(" peer %s:%u", codec::format_pcp_address(p.peer.remote_peer_ip, a).data(), p.peer.remote_peer_port);
     if (verbosity > 0 && p.has_nonce()) {
       o.s(" nonce ");
       o.hex(p.map.nonce);
@@ -98,11 +98,11 @@ void pcp_text(Out& o, const codec::PcpView& p, int verbosity) {
       }
     } else if (opt.code == codec::pcp_opt::third_party) {
       auto t = codec::parse_pcp_third_party(opt);
-      if (t.ok()) o.f("(%s)", codec::format_pcp_address(t.value(), a));
+      if (t.ok()) o.f("(%s)", codec::format_pcp_address(t.value(), a).data());
     } else if (opt.code == codec::pcp_opt::filter) {
       auto fl = codec::parse_pcp_filter(opt);
       if (fl.ok())
-        o.f("(%s/%u:%u)", codec::format_pcp_address(fl->remote_peer_ip, a), fl->prefix_length,
+        o.f("(%s/%u:%u)", codec::format_pcp_address(fl->remote_peer_ip, a).data(), fl->prefix_length,
             fl->remote_peer_port);
     } else if (!opt.known()) {
       o.f("(code %u len %u)", opt.code, opt.length);
@@ -237,7 +237,7 @@ void layer_text(Out& o, const Dissection& d, const LayerRef& l, int verbosity) {
 void format_text(const Dissection& d, const pcapio::Packet& p, const FormatOptions& opt, std::string& out) {
   Out o(out);
   if (opt.show_number) o.f("%llu ", static_cast<unsigned long long>(p.number));
-  char t[32];
+  char t[64];
   format_time(p.ts_ns, opt.utc, t);
   o.s(t);
   const char* sep = opt.verbosity > 0 ? "\n    " : ", ";

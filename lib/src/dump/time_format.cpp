@@ -18,7 +18,7 @@ void split(std::int64_t ts_ns, std::time_t& sec, long& nsec) {
 }
 }  // namespace
 
-void format_time(std::int64_t ts_ns, bool utc, char (&out)[32]) {
+void format_time(std::int64_t ts_ns, bool utc, char (&out)[64]) {
   std::time_t sec;
   long nsec;
   split(ts_ns, sec, nsec);
@@ -31,7 +31,7 @@ void format_time(std::int64_t ts_ns, bool utc, char (&out)[32]) {
   std::snprintf(out, sizeof out, "%02d:%02d:%02d.%09ld", tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
 }
 
-void format_time_iso(std::int64_t ts_ns, char (&out)[40]) {
+void format_time_iso(std::int64_t ts_ns, char (&out)[80]) {
   std::time_t sec;
   long nsec;
   split(ts_ns, sec, nsec);

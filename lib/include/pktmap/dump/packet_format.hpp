@@ -21,9 +21,9 @@ void format_text(const dissect::Dissection& d, const pcapio::Packet& p, const Fo
 void format_json(const dissect::Dissection& d, const pcapio::Packet& p, report::JsonWriter& j);
 
 // "12:00:00.000000001" (local time or UTC) into out.
-void format_time(std::int64_t ts_ns, bool utc, char (&out)[32]);
+void format_time(std::int64_t ts_ns, bool utc, char (&out)[64]);
 // RFC 3339 UTC with nanoseconds: "2026-01-01T12:00:00.000000001Z".
-void format_time_iso(std::int64_t ts_ns, char (&out)[40]);
+void format_time_iso(std::int64_t ts_ns, char (&out)[80]);
 // tcpdump-style TCP flags "S.", "F.", "R", "P." into out.
 const char* format_tcp_flags(std::uint8_t flags, char (&out)[12]);
 
