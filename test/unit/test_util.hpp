@@ -35,7 +35,8 @@ inline std::vector<std::vector<std::uint8_t>> read_pcap_frames(const std::string
   std::vector<std::vector<std::uint8_t>> frames;
   pcap_pkthdr* h;
   const u_char* d;
-  while (pcap_next_ex(p, &h, &d) == 1) frames.emplace_back(d, d + h->caplen);
+  while (pcap_next_ex(p, &h, &d) == 1)
+    frames.emplace_back(d, d + h->caplen);
   pcap_close(p);
   return frames;
 }
