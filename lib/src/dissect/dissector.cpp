@@ -11,56 +11,84 @@ namespace {
 // IP protocol numbers the chain follows.
 Proto by_ip_proto(std::uint8_t p) {
   switch (p) {
-    case 1: return Proto::icmp;
-    case 4: return Proto::ipv4;  // IP-in-IP
-    case 6: return Proto::tcp;
-    case 17: return Proto::udp;
-    case 41: return Proto::ipv6;
-    case 47: return Proto::gre;
-    case 58: return Proto::icmpv6;
-    default: return Proto::payload;
+    case 1:
+      return Proto::icmp;
+    case 4:
+      return Proto::ipv4;  // IP-in-IP
+    case 6:
+      return Proto::tcp;
+    case 17:
+      return Proto::udp;
+    case 41:
+      return Proto::ipv6;
+    case 47:
+      return Proto::gre;
+    case 58:
+      return Proto::icmpv6;
+    default:
+      return Proto::payload;
   }
 }
 
 Proto by_nsh_np(std::uint8_t np) {
   switch (np) {
-    case codec::nsh_np::ipv4: return Proto::ipv4;
-    case codec::nsh_np::ipv6: return Proto::ipv6;
-    case codec::nsh_np::ethernet: return Proto::ethernet;
-    case codec::nsh_np::nsh: return Proto::nsh;
-    case codec::nsh_np::mpls: return Proto::mpls;
-    default: return Proto::payload;
+    case codec::nsh_np::ipv4:
+      return Proto::ipv4;
+    case codec::nsh_np::ipv6:
+      return Proto::ipv6;
+    case codec::nsh_np::ethernet:
+      return Proto::ethernet;
+    case codec::nsh_np::nsh:
+      return Proto::nsh;
+    case codec::nsh_np::mpls:
+      return Proto::mpls;
+    default:
+      return Proto::payload;
   }
 }
 
 Proto by_ip_version(ByteView data) {
   if (data.empty()) return Proto::payload;
   switch (data[0] >> 4) {
-    case 4: return Proto::ipv4;
-    case 6: return Proto::ipv6;
-    default: return Proto::payload;
+    case 4:
+      return Proto::ipv4;
+    case 6:
+      return Proto::ipv6;
+    default:
+      return Proto::payload;
   }
 }
 
 // Slot family: ipv4/ipv6 share `ip`, the transports share `l4`.
 int family(Proto p) {
   switch (p) {
-    case Proto::ethernet: return 0;
-    case Proto::vlan: return 1;
+    case Proto::ethernet:
+      return 0;
+    case Proto::vlan:
+      return 1;
     case Proto::ipv4:
-    case Proto::ipv6: return 2;
+    case Proto::ipv6:
+      return 2;
     case Proto::udp:
     case Proto::tcp:
     case Proto::icmp:
-    case Proto::icmpv6: return 3;
-    case Proto::nsh: return 4;
-    case Proto::gre: return 5;
-    case Proto::vxlan: return 6;
-    case Proto::vxlan_gpe: return 7;
-    default: return -1;
+    case Proto::icmpv6:
+      return 3;
+    case Proto::nsh:
+      return 4;
+    case Proto::gre:
+      return 5;
+    case Proto::vxlan:
+      return 6;
+    case Proto::vxlan_gpe:
+      return 7;
+    case Proto::mpls:
+      return 8;
+    default:
+      return -1;
   }
 }
-constexpr std::uint8_t kSlots[] = {2, 2, 2, 2, 2, 1, 1, 1};
+constexpr std::uint8_t kFamilySlots[] = {kSlots, kSlots, kSlots, kSlots, kSlots, 2, 2, 2, 2};
 
 class Walker {
  public:
@@ -95,7 +123,8 @@ class Walker {
             off += std::size_t{v->count} * 4;
             type = v->inner_ethertype;
           }
-          next = type < 0x0600 ? Proto::payload : table_.by_ethertype(type);  // 802.3 length: LLC, not decoded
+          next =
+              type < 0x0600 ? Proto::payload : table_.by_ethertype(type);  // 802.3 length: LLC, not decoded
           if (next == Proto::none || next == Proto::vlan) next = Proto::payload;
           continue;
         }
@@ -107,8 +136,9 @@ class Walker {
           if (!r.ok()) return fail(next, off, r.outcome());
           off += r->header_len();
           // MD type 0/0xF or an unknown next protocol: the payload is not interpreted.
-          next = (r->md_type == codec::nsh_md::type1 || r->md_type == codec::nsh_md::type2) ? by_nsh_np(r->next_proto)
-                                                                                             : Proto::payload;
+          next = (r->md_type == codec::nsh_md::type1 || r->md_type == codec::nsh_md::type2)
+                     ? by_nsh_np(r->next_proto)
+                     : Proto::payload;
           if (off == pkt_.size()) next = Proto::none;  // congruent metadata: NSH with no payload
           continue;
         }
@@ -129,12 +159,23 @@ class Walker {
           if (!r.ok()) return fail(next, off, r.outcome());
           off += codec::kVxlanGpeHeaderLen;
           switch (r->effective_next_proto()) {
-            case codec::gpe_np::ipv4: next = Proto::ipv4; break;
-            case codec::gpe_np::ipv6: next = Proto::ipv6; break;
-            case codec::gpe_np::ethernet: next = Proto::ethernet; break;
-            case codec::gpe_np::nsh: next = Proto::nsh; break;
-            case codec::gpe_np::mpls: next = Proto::mpls; break;
-            default: return fail(next, off, unsupported("vxlan_gpe_next_proto_unknown"));
+            case codec::gpe_np::ipv4:
+              next = Proto::ipv4;
+              break;
+            case codec::gpe_np::ipv6:
+              next = Proto::ipv6;
+              break;
+            case codec::gpe_np::ethernet:
+              next = Proto::ethernet;
+              break;
+            case codec::gpe_np::nsh:
+              next = Proto::nsh;
+              break;
+            case codec::gpe_np::mpls:
+              next = Proto::mpls;
+              break;
+            default:
+              return fail(next, off, unsupported("vxlan_gpe_next_proto_unknown"));
           }
           continue;
         }
@@ -187,8 +228,19 @@ class Walker {
           if (!o.ok()) return fail(next, off, o);
           return;
         }
+        case Proto::mpls: {
+          auto r = codec::parse_mpls(data);
+          d_.mpls[s] = r.value();
+          if (r->count == 0) return fail(next, off, r.outcome());
+          add(next, s, off);
+          if (!r.ok()) return fail(next, off, r.outcome());
+          off += std::size_t{r->count} * 4;
+          next = by_ip_version(r->payload);
+          if (r->payload.empty()) next = Proto::none;
+          continue;
+        }
         default:
-          // arp, mpls, payload: recorded, not decoded further.
+          // arp, payload: recorded, not decoded further.
           if (!data.empty()) add(next, 0, off);
           return;
       }
@@ -214,7 +266,7 @@ class Walker {
   int claim_slot(Proto p) {
     int f = family(p);
     if (f < 0) return 0;
-    if (used_[f] >= kSlots[f]) return -1;
+    if (used_[f] >= kFamilySlots[f]) return -1;
     return used_[f]++;
   }
   void add(Proto p, std::uint8_t slot, std::size_t off) {
@@ -224,7 +276,7 @@ class Walker {
   const DispatchTable& table_;
   ByteView pkt_;
   Dissection& d_;
-  std::uint8_t used_[8] = {};
+  std::uint8_t used_[9] = {};
 };
 
 }  // namespace
@@ -235,10 +287,14 @@ void Dissector::dissect(ByteView packet, int linktype, Dissection& out) const {
   Walker w(*table_, packet, out);
   ByteReader r(packet);
   switch (linktype) {
-    case pcapio::linktype::ethernet: return w.run(Proto::ethernet, 0);
-    case pcapio::linktype::raw: return w.run(by_ip_version(packet), 0);
-    case pcapio::linktype::ipv4: return w.run(Proto::ipv4, 0);
-    case pcapio::linktype::ipv6: return w.run(Proto::ipv6, 0);
+    case pcapio::linktype::ethernet:
+      return w.run(Proto::ethernet, 0);
+    case pcapio::linktype::raw:
+      return w.run(by_ip_version(packet), 0);
+    case pcapio::linktype::ipv4:
+      return w.run(Proto::ipv4, 0);
+    case pcapio::linktype::ipv6:
+      return w.run(Proto::ipv6, 0);
     case pcapio::linktype::null_bsd: {
       // 4-byte address family in the capturing host's byte order: 2 = IPv4; 24, 28, 30 = IPv6 (BSDs).
       if (!r.has(4)) return w.fail(Proto::none, 0, truncated("link_header_truncated"));
@@ -261,13 +317,27 @@ void Dissector::dissect(ByteView packet, int linktype, Dissection& out) const {
       if (p == Proto::none || p == Proto::vlan) p = Proto::payload;
       return w.run(p, 20);
     }
-    default: return w.fail(Proto::none, 0, unsupported("linktype_unsupported"));
+    case pcapio::linktype::ppp:
+    case pcapio::linktype::ppp_hdlc: {
+      // RFC 1661 protocol field, after the optional RFC 1662 address/control bytes (ff 03).
+      std::size_t off = (packet.size() >= 2 && packet[0] == 0xff && packet[1] == 0x03) ? 2 : 0;
+      if (packet.size() < off + 2) return w.fail(Proto::none, 0, truncated("link_header_truncated"));
+      std::uint16_t proto = load_be16(packet.data() + off);
+      Proto p = proto == 0x0021   ? Proto::ipv4
+                : proto == 0x0057 ? Proto::ipv6
+                : proto == 0x0281 ? Proto::mpls
+                                  : Proto::payload;
+      return w.run(p, off + 2);
+    }
+    default:
+      return w.fail(Proto::none, 0, unsupported("linktype_unsupported"));
   }
 }
 
 std::uint8_t Dissection::count(Proto p) const {
   std::uint8_t n = 0;
-  for (std::size_t i = 0; i < layer_count; ++i) n += layers[i].proto == p;
+  for (std::size_t i = 0; i < layer_count; ++i)
+    n += layers[i].proto == p;
   return n;
 }
 
@@ -278,12 +348,23 @@ const LayerRef* Dissection::find(Proto p, std::uint8_t nth) const {
   return nullptr;
 }
 
+const LayerRef* Dissection::last(Proto p) const {
+  for (std::size_t i = layer_count; i-- > 0;) {
+    if (layers[i].proto == p) return &layers[i];
+  }
+  return nullptr;
+}
+
 std::string_view uri_source_name(UriSource s) {
   switch (s) {
-    case UriSource::dhcpv4_114: return "dhcpv4-114";
-    case UriSource::dhcpv4_160: return "dhcpv4-160";
-    case UriSource::dhcpv6_103: return "dhcpv6-103";
-    case UriSource::ra_37: return "ra-37";
+    case UriSource::dhcpv4_114:
+      return "dhcpv4-114";
+    case UriSource::dhcpv4_160:
+      return "dhcpv4-160";
+    case UriSource::dhcpv6_103:
+      return "dhcpv6-103";
+    case UriSource::ra_37:
+      return "ra-37";
   }
   return "?";
 }

@@ -16,7 +16,8 @@ void nsh_json(JsonWriter& j, const codec::NshView& n) {
   j.field("spi", n.spi).field("si", n.si);
   if (n.md_type == codec::nsh_md::type1 && n.context.size() >= 16) {
     j.key("context").begin_array();
-    for (int i = 0; i < 4; ++i) j.hex(n.context.subspan(4 * static_cast<std::size_t>(i), 4));
+    for (int i = 0; i < 4; ++i)
+      j.hex(n.context.subspan(4 * static_cast<std::size_t>(i), 4));
     j.end_array();
   } else if (n.md_type == codec::nsh_md::type2) {
     j.key("tlvs").begin_array();
@@ -58,10 +59,11 @@ void pcp_json(JsonWriter& j, const codec::PcpView& p) {
     j.field("length", opt.length);
     if (opt.code == codec::pcp_opt::port_set) {
       auto ps = codec::parse_pcp_port_set(opt);
-      if (ps.ok()) {
+      if (ps.ok() || opt.length >= codec::kPcpPortSetLen) {
         j.field("size", ps->size).field("first_internal_port", ps->first_internal_port);
         j.field("parity", ps->parity);
       }
+      if (!ps.ok()) j.field("problem", ps.name());
     } else if (opt.code == codec::pcp_opt::description) {
       auto d = codec::parse_pcp_description(opt);
       if (d.ok()) j.field("description", d.value());
@@ -107,7 +109,9 @@ void layer_json(JsonWriter& j, const Dissection& d, const LayerRef& l) {
     case Proto::ipv4:
     case Proto::ipv6: {
       const auto& ip = d.ip[l.slot];
-      j.begin_object().field("src", dissect::format_ip(ip, true, a)).field("dst", dissect::format_ip(ip, false, b));
+      j.begin_object()
+          .field("src", dissect::format_ip(ip, true, a))
+          .field("dst", dissect::format_ip(ip, false, b));
       j.field("proto", ip.proto).field("ttl", ip.ttl).field("tos", ip.tos).field("len", ip.total_len);
       if (ip.version == 4) j.field("id", ip.id).field("df", ip.df);
       if (ip.version == 6) j.field("flow_label", ip.flow_label);
@@ -156,7 +160,20 @@ void layer_json(JsonWriter& j, const Dissection& d, const LayerRef& l) {
       j.field("oam", v.o_flag).end_object();
       break;
     }
-    case Proto::nsh: nsh_json(j, d.nsh[l.slot]); break;
+    case Proto::nsh:
+      nsh_json(j, d.nsh[l.slot]);
+      break;
+    case Proto::mpls: {
+      const auto& m = d.mpls[l.slot];
+      j.begin_array();
+      for (std::size_t i = 0; i < m.count; ++i) {
+        const auto& e = m.entries[i];
+        j.begin_object().field("label", e.label).field("tc", e.tc).field("s", e.bottom).field("ttl", e.ttl);
+        j.end_object();
+      }
+      j.end_array();
+      break;
+    }
     case Proto::pcp:
       if (d.app.has_pcp) {
         pcp_json(j, d.app.pcp);
@@ -166,21 +183,28 @@ void layer_json(JsonWriter& j, const Dissection& d, const LayerRef& l) {
       break;
     case Proto::dhcpv4:
       j.begin_object().field("msg_type", d.app.dhcp_msg_type).field("xid", d.app.dhcp_xid);
-      j.field("requests_114", d.app.dhcp_requests_114).field("requests_160", d.app.dhcp_requests_160).end_object();
+      j.field("requests_114", d.app.dhcp_requests_114)
+          .field("requests_160", d.app.dhcp_requests_160)
+          .end_object();
       break;
     case Proto::dhcpv6:
       j.begin_object().field("msg_type", d.app.dhcpv6_msg_type).field("xid", d.app.dhcpv6_xid);
       j.field("requests_103", d.app.dhcpv6_requests_103).end_object();
       break;
-    default: j.begin_object().field("offset", l.offset).end_object(); break;
+    default:
+      j.begin_object().field("offset", l.offset).end_object();
+      break;
   }
 }
 
 std::string_view json_key(Proto p) {
   switch (p) {
-    case Proto::vxlan_gpe: return "vxlan_gpe";
-    case Proto::dhcpv4: return "dhcp";
-    default: return dissect::proto_name(p);
+    case Proto::vxlan_gpe:
+      return "vxlan_gpe";
+    case Proto::dhcpv4:
+      return "dhcp";
+    default:
+      return dissect::proto_name(p);
   }
 }
 }  // namespace
@@ -192,14 +216,15 @@ void format_json(const Dissection& d, const pcapio::Packet& p, JsonWriter& j) {
   j.field("frame", p.number).field("time", t).field("ts_ns", p.ts_ns);
   j.field("caplen", static_cast<std::uint64_t>(d.length)).field("len", p.wire_len);
   j.key("layers").begin_array();
-  for (std::size_t i = 0; i < d.layer_count; ++i) j.value(json_key(d.layers[i].proto));
+  for (std::size_t i = 0; i < d.layer_count; ++i)
+    j.value(json_key(d.layers[i].proto));
   j.end_array();
-  // The first instance of each protocol at the top level; the second (the packet inside a tunnel or NSH)
-  // under "inner", so `.nsh.spi` and `.inner.ipv4.src` both work in jq.
+  // The first instance of each protocol at the top level; the innermost other one (the packet inside a
+  // tunnel or NSH) under "inner", so `.nsh.spi` and `.inner.ipv4.src` both work in jq. "layers" lists all.
   bool has_inner = false;
   for (std::size_t i = 0; i < d.layer_count; ++i) {
     const LayerRef& l = d.layers[i];
-    if (l.proto == Proto::payload || l.proto == Proto::arp || l.proto == Proto::mpls) continue;
+    if (l.proto == Proto::payload || l.proto == Proto::arp) continue;
     if (d.find(l.proto) != &l) {
       has_inner = true;
       continue;
@@ -211,7 +236,7 @@ void format_json(const Dissection& d, const pcapio::Packet& p, JsonWriter& j) {
     j.key("inner").begin_object();
     for (std::size_t i = 0; i < d.layer_count; ++i) {
       const LayerRef& l = d.layers[i];
-      if (d.find(l.proto) == &l || l.proto == Proto::payload) continue;
+      if (d.find(l.proto) == &l || d.last(l.proto) != &l || l.proto == Proto::payload) continue;
       j.key(json_key(l.proto));
       layer_json(j, d, l);
     }

@@ -21,7 +21,8 @@ class Out {
     va_start(ap, fmt);
     int n = std::vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    if (n > 0) s_.append(buf, static_cast<std::size_t>(n < static_cast<int>(sizeof buf) ? n : sizeof buf - 1));
+    if (n > 0)
+      s_.append(buf, static_cast<std::size_t>(n < static_cast<int>(sizeof buf) ? n : sizeof buf - 1));
   }
   void s(std::string_view v) { s_.append(v); }
   void hex(ByteView b) {
@@ -55,7 +56,8 @@ void nsh_text(Out& o, const codec::NshView& n, int verbosity) {
   if (verbosity > 0) o.f(" ver %u len %u", n.version, n.length);
   if (n.md_type == codec::nsh_md::type1 && n.context.size() >= 16) {
     o.s(" ctx");
-    for (int i = 0; i < 4; ++i) o.f(" %08x", n.md1_word(i));
+    for (int i = 0; i < 4; ++i)
+      o.f(" %08x", n.md1_word(i));
   } else if (n.md_type == codec::nsh_md::type2) {
     codec::NshTlvIterator it(n.context);
     codec::NshTlv t;
@@ -75,8 +77,9 @@ void pcp_text(Out& o, const codec::PcpView& p, int verbosity) {
   if (p.response) o.f(" epoch %u", p.epoch);
   if (!p.response) o.f(" client %s", codec::format_pcp_address(p.client_ip, a).data());
   if (p.opcode == codec::pcp_op::map || p.opcode == codec::pcp_op::peer) {
-    o.f(" proto %u internal %u %s %s:%u", p.map.protocol, p.map.internal_port, p.response ? "assigned" : "suggested",
-        codec::format_pcp_address(p.map.external_ip, a).data(), p.map.external_port);
+    o.f(" proto %u internal %u %s %s:%u", p.map.protocol, p.map.internal_port,
+        p.response ? "assigned" : "suggested", codec::format_pcp_address(p.map.external_ip, a).data(),
+        p.map.external_port);
     if (p.opcode == codec::pcp_op::peer)
       o.f(" peer %s:%u", codec::format_pcp_address(p.peer.remote_peer_ip, a).data(), p.peer.remote_peer_port);
     if (verbosity > 0 && p.has_nonce()) {
@@ -88,7 +91,9 @@ void pcp_text(Out& o, const codec::PcpView& p, int verbosity) {
     o.f(" %s", codec::pcp_option_name(opt.code));
     if (opt.code == codec::pcp_opt::port_set) {
       auto ps = codec::parse_pcp_port_set(opt);
-      if (ps.ok()) o.f("(size %u first %u%s)", ps->size, ps->first_internal_port, ps->parity ? " parity" : "");
+      if (ps.ok() || opt.length >= codec::kPcpPortSetLen)
+        o.f("(size %u first %u%s)", ps->size, ps->first_internal_port, ps->parity ? " parity" : "");
+      if (!ps.ok()) o.f("[%.*s]", static_cast<int>(ps.name().size()), ps.name().data());
     } else if (opt.code == codec::pcp_opt::description) {
       auto d = codec::parse_pcp_description(opt);
       if (d.ok()) {
@@ -121,8 +126,8 @@ void uris_text(Out& o, const dissect::AppSummary& app) {
 }
 
 const char* dhcp_type_name(std::uint8_t t) {
-  static const char* const kNames[] = {"?",    "DISCOVER", "OFFER",   "REQUEST", "DECLINE",
-                                       "ACK",  "NAK",      "RELEASE", "INFORM"};
+  static const char* const kNames[] = {"?",   "DISCOVER", "OFFER",   "REQUEST", "DECLINE",
+                                       "ACK", "NAK",      "RELEASE", "INFORM"};
   return t < 9 ? kNames[t] : "?";
 }
 
@@ -203,7 +208,18 @@ void layer_text(Out& o, const Dissection& d, const LayerRef& l, int verbosity) {
       if (verbosity > 0) o.f(" flags 0x%02x", v.flags);
       break;
     }
-    case Proto::nsh: nsh_text(o, d.nsh[l.slot], verbosity); break;
+    case Proto::nsh:
+      nsh_text(o, d.nsh[l.slot], verbosity);
+      break;
+    case Proto::mpls: {
+      const auto& m = d.mpls[l.slot];
+      o.s("mpls");
+      for (std::size_t i = 0; i < m.count; ++i) {
+        o.f("%s %u", i ? "," : "", m.entries[i].label);
+        if (verbosity > 0) o.f(" tc %u ttl %u", m.entries[i].tc, m.entries[i].ttl);
+      }
+      break;
+    }
     case Proto::pcp:
       if (d.app.has_pcp) {
         pcp_text(o, d.app.pcp, verbosity);
@@ -228,8 +244,12 @@ void layer_text(Out& o, const Dissection& d, const LayerRef& l, int verbosity) {
         uris_text(o, d.app);
       }
       break;
-    case Proto::payload: o.f("payload %zu bytes", d.length - l.offset); break;
-    default: o.s(dissect::proto_name(l.proto)); break;
+    case Proto::payload:
+      o.f("payload %zu bytes", d.length - l.offset);
+      break;
+    default:
+      o.s(dissect::proto_name(l.proto));
+      break;
   }
 }
 }  // namespace

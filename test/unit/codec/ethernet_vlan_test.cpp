@@ -123,3 +123,27 @@ TEST_CASE("VXLAN and VXLAN-GPE headers", "[codec][vxlan]") {
     if (cut.size() < 8) CHECK(parse_vxlan_gpe(cut).name() == "vxlan_gpe_truncated");
   });
 }
+
+#include "pktmap/codec/mpls.hpp"
+
+TEST_CASE("MPLS label stack to the bottom entry", "[codec][mpls]") {
+  // Two labels: 16001 (TC 0, TTL 64), 16002 (bottom, TTL 63), then an IPv4 header's first byte.
+  auto b = test::hex("03e81040 03e8213f 45");
+  auto r = parse_mpls(test::view(b));
+  REQUIRE(r.ok());
+  REQUIRE(r->count == 2);
+  CHECK(r->entries[0].label == 16001);
+  CHECK(r->entries[0].ttl == 64);
+  CHECK_FALSE(r->entries[0].bottom);
+  CHECK(r->entries[1].label == 16002);
+  CHECK(r->entries[1].bottom);
+  CHECK(r->payload.size() == 1);
+  std::uint8_t buf[8];
+  ByteWriter w(buf);
+  write_mpls_entry(w, r->entries[0]);
+  write_mpls_entry(w, r->entries[1]);
+  CHECK(to_hex(w.written()) == "03e8104003e8213f");
+  test::for_each_truncation(b, [](ByteView cut) {
+    if (cut.size() < 8) CHECK(parse_mpls(cut).name() == "mpls_truncated");
+  });
+}

@@ -1,24 +1,27 @@
 #pragma once
 // The decode chain's result for one packet: the layers in wire order, each pointing at a decoded view in a
-// fixed slot. A Dissection is reused from packet to packet, so decoding allocates nothing. The first two
-// instances of a protocol are kept (outer and inner, e.g. the tunnel's IPv4 and the NSH payload's IPv4).
+// fixed slot. A Dissection is reused from packet to packet, so decoding allocates nothing. Up to kSlots
+// instances of a protocol are kept (e.g. the tunnel's Ethernet, the Ethernet after VXLAN-GPE NP=3, and the
+// NSH payload's Ethernet).
 #include <array>
 #include <cstdint>
 #include <string_view>
 
 #include "pktmap/codec/ethernet.hpp"
+#include "pktmap/codec/mpls.hpp"
 #include "pktmap/codec/nsh.hpp"
 #include "pktmap/codec/outcome.hpp"
 #include "pktmap/codec/vlan.hpp"
 #include "pktmap/codec/vxlan.hpp"
 #include "pktmap/codec/vxlan_gpe.hpp"
+#include "pktmap/dissect/app_summary.hpp"
 #include "pktmap/dissect/dispatch.hpp"
 #include "pktmap/dissect/l3_summary.hpp"
-#include "pktmap/dissect/app_summary.hpp"
 
 namespace pktmap::dissect {
 
-inline constexpr std::size_t kMaxLayers = 24;
+inline constexpr std::size_t kMaxLayers = 32;
+inline constexpr std::size_t kSlots = 4;
 
 struct LayerRef {
   Proto proto = Proto::none;
@@ -30,14 +33,15 @@ struct Dissection {
   std::array<LayerRef, kMaxLayers> layers{};
   std::uint8_t layer_count = 0;
 
-  std::array<codec::EthernetView, 2> eth{};
-  std::array<codec::VlanStack, 2> vlan{};
-  std::array<IpSummary, 2> ip{};  // ipv4 and ipv6 share this slot array
-  std::array<L4Summary, 2> l4{};  // udp, tcp, icmp, icmpv6
-  std::array<GreSummary, 1> gre{};
-  std::array<codec::VxlanView, 1> vxlan{};
-  std::array<codec::VxlanGpeView, 1> gpe{};
-  std::array<codec::NshView, 2> nsh{};
+  std::array<codec::EthernetView, kSlots> eth{};
+  std::array<codec::VlanStack, kSlots> vlan{};
+  std::array<IpSummary, kSlots> ip{};  // ipv4 and ipv6 share this slot array
+  std::array<L4Summary, kSlots> l4{};  // udp, tcp, icmp, icmpv6
+  std::array<GreSummary, 2> gre{};
+  std::array<codec::VxlanView, 2> vxlan{};
+  std::array<codec::VxlanGpeView, 2> gpe{};
+  std::array<codec::NshView, kSlots> nsh{};
+  std::array<codec::MplsStack, 2> mpls{};
   AppSummary app;  // PCP, DHCP, captive-portal URIs
 
   // How decoding ended: ok, or the first problem (a truncated/invalid/unsupported outcome) and where.
@@ -56,8 +60,9 @@ struct Dissection {
   }
   // Slot count used so far for a protocol family.
   [[nodiscard]] std::uint8_t count(Proto p) const;
-  // The first layer of a protocol, or nullptr.
+  // The nth layer of a protocol, or nullptr; last() the innermost.
   [[nodiscard]] const LayerRef* find(Proto p, std::uint8_t nth = 0) const;
+  [[nodiscard]] const LayerRef* last(Proto p) const;
 };
 
 }  // namespace pktmap::dissect

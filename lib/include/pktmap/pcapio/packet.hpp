@@ -10,7 +10,9 @@ namespace pktmap::pcapio {
 namespace linktype {
 inline constexpr int null_bsd = 0;  // DLT_NULL: 4-byte host-order address family
 inline constexpr int ethernet = 1;  // DLT_EN10MB
-inline constexpr int raw = 101;     // LINKTYPE_RAW: IPv4 or IPv6 by version nibble
+inline constexpr int ppp = 9;       // RFC 1661, optionally with RFC 1662 ff 03
+inline constexpr int ppp_hdlc = 50;
+inline constexpr int raw = 101;  // LINKTYPE_RAW: IPv4 or IPv6 by version nibble
 inline constexpr int linux_sll = 113;
 inline constexpr int ipv4 = 228;
 inline constexpr int ipv6 = 229;
