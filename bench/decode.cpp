@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
       }
     }
     auto t1 = std::chrono::steady_clock::now();
-    runs.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / static_cast<double>(spans.size()));
+    runs.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() /
+                   static_cast<double>(spans.size()));
   }
   std::sort(runs.begin(), runs.end());
   std::printf("%zu packets, decode%s %.1f ns/packet (median of 5), checksum %llu\n", spans.size(),

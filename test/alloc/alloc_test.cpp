@@ -21,8 +21,12 @@ void* operator new(std::size_t n) {
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -36,7 +40,8 @@ int main(int argc, char** argv) {
     auto src = pktmap::pcapio::PacketSource::open_file(argv[i]);
     std::vector<std::vector<std::uint8_t>> frames;
     pktmap::pcapio::Packet p;
-    while (src.next(p) == pktmap::pcapio::ReadStatus::packet) frames.emplace_back(p.data.begin(), p.data.end());
+    while (src.next(p) == pktmap::pcapio::ReadStatus::packet)
+      frames.emplace_back(p.data.begin(), p.data.end());
     pktmap::dissect::DispatchTable table;
     pktmap::dissect::Dissector dissector(table);
     pktmap::dissect::Dissection d;

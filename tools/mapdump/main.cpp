@@ -58,8 +58,8 @@ struct Options {
 };
 
 struct Stats {
-  report::Counters encap;     // packets containing each protocol
-  report::Counters outcomes;  // how decoding ended
+  report::Counters encap;                         // packets containing each protocol
+  report::Counters outcomes;                      // how decoding ended
   std::map<std::uint32_t, std::uint64_t> spi_si;  // (SPI << 8 | SI) -> packets; grows only with new paths
   std::uint64_t packets = 0;
   std::uint64_t bytes = 0;
@@ -86,13 +86,15 @@ void print_stats(const Stats& st, bool json, std::FILE* out) {
     report::JsonWriter j;
     j.begin_object().field("packets", st.packets).field("bytes", st.bytes);
     j.key("encapsulation").begin_object();
-    for (const auto& c : st.encap) j.field(c.name, c.value);
+    for (const auto& c : st.encap)
+      j.field(c.name, c.value);
     j.end_object().key("nsh_paths").begin_array();
     for (const auto& [k, v] : st.spi_si) {
       j.begin_object().field("spi", k >> 8).field("si", k & 0xff).field("packets", v).end_object();
     }
     j.end_array().key("outcomes").begin_object();
-    for (const auto& c : st.outcomes) j.field(c.name, c.value);
+    for (const auto& c : st.outcomes)
+      j.field(c.name, c.value);
     j.end_object().end_object();
     std::fprintf(out, "%s\n", j.str().c_str());
     return;
@@ -125,7 +127,8 @@ void break_source(void*) {
 }
 
 int run(const Options& opt) {
-  if (!opt.state_file.empty()) return mapdump::dump_state_file(opt.state_file, opt.json) ? kExitOk : kExitInput;
+  if (!opt.state_file.empty())
+    return mapdump::dump_state_file(opt.state_file, opt.json) ? kExitOk : kExitInput;
 
   dissect::DispatchTable table;
   for (const auto& r : opt.udp_rules) {
@@ -137,7 +140,8 @@ int run(const Options& opt) {
     if (!table.add_ethertype_rule(r, why)) return usage_error("--ethertype " + r + ": " + std::string(why));
   }
   std::string filter;
-  for (const auto& w : opt.filter_words) filter += (filter.empty() ? "" : " ") + w;
+  for (const auto& w : opt.filter_words)
+    filter += (filter.empty() ? "" : " ") + w;
 
   auto source = opt.iface.empty() ? pcapio::PacketSource::open_file(opt.read_file, filter)
                                   : pcapio::PacketSource::open_live(opt.iface, filter);
@@ -201,7 +205,8 @@ int run(const Options& opt) {
   if (rejected) rejected->commit();
   if (opt.stats) print_stats(st, json, print_packets ? stderr : stdout);
   if (report::interrupted())
-    std::fprintf(stderr, "mapdump: interrupted after %llu packets\n", static_cast<unsigned long long>(st.packets));
+    std::fprintf(stderr, "mapdump: interrupted after %llu packets\n",
+                 static_cast<unsigned long long>(st.packets));
   return status;
 }
 

@@ -31,7 +31,8 @@ bool dump_state_file(const std::string& path, bool json) {
     std::fprintf(stderr, "mapdump: %s: not JSON: byte %zu: %s\n", path.c_str(), e.byte, e.what());
     return false;
   }
-  if (!doc.is_object() || !doc.contains("pktmap_state") || !doc.contains("entries") || !doc["entries"].is_array()) {
+  if (!doc.is_object() || !doc.contains("pktmap_state") || !doc.contains("entries") ||
+      !doc["entries"].is_array()) {
     std::fprintf(stderr, "mapdump: %s: not a pktmap state file (needs \"pktmap_state\" and \"entries\")\n",
                  path.c_str());
     return false;
@@ -43,19 +44,23 @@ bool dump_state_file(const std::string& path, bool json) {
   std::printf("%s state from %s", doc.value("kind", std::string("mapping")).c_str(),
               doc.value("tool", std::string("?")).c_str());
   if (doc.contains("meta") && doc["meta"].is_object()) {
-    for (const auto& [k, v] : doc["meta"].items()) std::printf(", %s %s", k.c_str(), cell(v).c_str());
+    for (const auto& [k, v] : doc["meta"].items())
+      std::printf(", %s %s", k.c_str(), cell(v).c_str());
   }
   const auto& entries = doc["entries"];
   std::printf(", %zu entries\n", entries.size());
   std::vector<std::string> cols;
   if (doc.contains("columns") && doc["columns"].is_array()) {
-    for (const auto& c : doc["columns"]) cols.push_back(cell(c));
+    for (const auto& c : doc["columns"])
+      cols.push_back(cell(c));
   } else if (!entries.empty() && entries[0].is_object()) {
-    for (const auto& [k, v] : entries[0].items()) cols.push_back(k);
+    for (const auto& [k, v] : entries[0].items())
+      cols.push_back(k);
   }
   std::vector<std::vector<std::string>> rows;
   std::vector<std::size_t> width(cols.size());
-  for (std::size_t c = 0; c < cols.size(); ++c) width[c] = cols[c].size();
+  for (std::size_t c = 0; c < cols.size(); ++c)
+    width[c] = cols[c].size();
   for (const auto& e : entries) {
     std::vector<std::string> row;
     for (std::size_t c = 0; c < cols.size(); ++c) {
@@ -69,7 +74,8 @@ bool dump_state_file(const std::string& path, bool json) {
       std::printf("%-*s%s", static_cast<int>(width[c]), r[c].c_str(), c + 1 < r.size() ? "  " : "\n");
   };
   if (!cols.empty()) print_row(cols);
-  for (const auto& r : rows) print_row(r);
+  for (const auto& r : rows)
+    print_row(r);
   return true;
 }
 

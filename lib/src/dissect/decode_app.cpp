@@ -10,7 +10,8 @@ namespace {
 // RFC 8910 §2: the URI is not NUL-terminated, but senders that add one should not make it part of the URI.
 std::string_view uri_text(ByteView v) {
   std::string_view s(reinterpret_cast<const char*>(v.data()), v.size());
-  while (!s.empty() && s.back() == '\0') s.remove_suffix(1);
+  while (!s.empty() && s.back() == '\0')
+    s.remove_suffix(1);
   return s;
 }
 }  // namespace
@@ -29,7 +30,8 @@ Outcome decode_dhcpv4(ByteView data, AppSummary& app) {
   app.has_dhcp = true;
   app.dhcp_msg_type = v.message_type;
   app.dhcp_xid = v.xid;
-  for (int i = 0; i < 4; ++i) app.dhcp_yiaddr[i] = static_cast<std::uint8_t>(v.yiaddr >> (24 - 8 * i));
+  for (int i = 0; i < 4; ++i)
+    app.dhcp_yiaddr[i] = static_cast<std::uint8_t>(v.yiaddr >> (24 - 8 * i));
   for (std::uint8_t code : codec::dhcp_parameter_request_list(v)) {
     if (code == codec::dhcp_opt::captive_portal) app.dhcp_requests_114 = true;
     if (code == codec::dhcp_opt::captive_portal_legacy) app.dhcp_requests_160 = true;
@@ -38,7 +40,8 @@ Outcome decode_dhcpv4(ByteView data, AppSummary& app) {
   codec::DhcpOption opt;
   while (it.next(opt)) {
     if (opt.code == codec::dhcp_opt::captive_portal) app.add_uri(UriSource::dhcpv4_114, uri_text(opt.value));
-    if (opt.code == codec::dhcp_opt::captive_portal_legacy) app.add_uri(UriSource::dhcpv4_160, uri_text(opt.value));
+    if (opt.code == codec::dhcp_opt::captive_portal_legacy)
+      app.add_uri(UriSource::dhcpv4_160, uri_text(opt.value));
   }
   return r.outcome();
 }

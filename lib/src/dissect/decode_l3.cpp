@@ -120,7 +120,8 @@ Outcome decode_icmpv6(ByteView data, L4Summary& out, AppSummary& app, ByteView& 
     while (it.next(opt)) {
       if (opt.type != 37) continue;  // RFC 8910 §2.3: captive-portal URI, NUL-padded to 8 bytes
       std::string_view s(reinterpret_cast<const char*>(opt.value.data()), opt.value.size());
-      while (!s.empty() && s.back() == '\0') s.remove_suffix(1);
+      while (!s.empty() && s.back() == '\0')
+        s.remove_suffix(1);
       app.add_uri(UriSource::ra_37, s);
     }
   }

@@ -6,8 +6,8 @@ namespace pktmap::dissect {
 
 namespace {
 constexpr std::array<std::string_view, static_cast<std::size_t>(Proto::kCount)> kNames = {
-    "none", "eth",  "vlan",      "arp", "ipv4", "ipv6", "udp",    "tcp",    "icmp",  "icmpv6", "gre",
-    "vxlan", "vxlan-gpe", "nsh", "mpls", "pcp",  "dhcp", "dhcpv6", "sll", "sll2", "payload"};
+    "none",  "eth",       "vlan", "arp",  "ipv4", "ipv6", "udp",    "tcp", "icmp", "icmpv6", "gre",
+    "vxlan", "vxlan-gpe", "nsh",  "mpls", "pcp",  "dhcp", "dhcpv6", "sll", "sll2", "payload"};
 
 bool parse_number(std::string_view text, std::uint32_t& out) {
   int base = 10;
@@ -61,8 +61,8 @@ DispatchTable::DispatchTable() {
   ether_[0x8100] = Proto::vlan;
   ether_[0x88A8] = Proto::vlan;
   ether_[0x9100] = Proto::vlan;
-  ether_[0x894F] = Proto::nsh;         // RFC 8300 §11.1
-  ether_[0x6558] = Proto::ethernet;    // transparent Ethernet bridging (GRE)
+  ether_[0x894F] = Proto::nsh;       // RFC 8300 §11.1
+  ether_[0x6558] = Proto::ethernet;  // transparent Ethernet bridging (GRE)
   ether_[0x8847] = Proto::mpls;
   udp_[4789] = Proto::vxlan;      // RFC 7348
   udp_[4790] = Proto::vxlan_gpe;  // draft-ietf-nvo3-vxlan-gpe

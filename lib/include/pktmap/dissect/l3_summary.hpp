@@ -10,21 +10,21 @@
 namespace pktmap::dissect {
 
 struct IpSummary {
-  std::uint8_t version = 0;  // 4 or 6
+  std::uint8_t version = 0;            // 4 or 6
   std::array<std::uint8_t, 16> src{};  // IPv4 uses the first 4 bytes
   std::array<std::uint8_t, 16> dst{};
-  std::uint8_t proto = 0;          // upper-layer protocol after IPv6 extension headers
-  std::uint8_t ttl = 0;            // TTL or hop limit
-  std::uint8_t tos = 0;            // TOS / traffic class (DSCP << 2 | ECN)
-  std::uint16_t total_len = 0;     // IPv4 total length; IPv6 payload length + 40
-  std::uint16_t id = 0;            // IPv4 identification
-  std::uint16_t frag_offset = 0;   // in bytes
+  std::uint8_t proto = 0;         // upper-layer protocol after IPv6 extension headers
+  std::uint8_t ttl = 0;           // TTL or hop limit
+  std::uint8_t tos = 0;           // TOS / traffic class (DSCP << 2 | ECN)
+  std::uint16_t total_len = 0;    // IPv4 total length; IPv6 payload length + 40
+  std::uint16_t id = 0;           // IPv4 identification
+  std::uint16_t frag_offset = 0;  // in bytes
   bool df = false;
   bool more_fragments = false;
-  bool is_fragment = false;        // any fragment (first or later)
-  bool later_fragment = false;     // no transport header in this fragment
-  std::uint16_t header_len = 0;    // IPv4 IHL*4; IPv6 40 + extension headers
-  std::uint32_t flow_label = 0;    // IPv6
+  bool is_fragment = false;      // any fragment (first or later)
+  bool later_fragment = false;   // no transport header in this fragment
+  std::uint16_t header_len = 0;  // IPv4 IHL*4; IPv6 40 + extension headers
+  std::uint32_t flow_label = 0;  // IPv6
   ByteView header;
 };
 

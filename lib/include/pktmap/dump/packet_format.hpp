@@ -10,13 +10,14 @@
 namespace pktmap::dump {
 
 struct FormatOptions {
-  int verbosity = 0;      // 0: one line; 1 (-v): every field, one layer per line
-  bool utc = false;       // timestamps in UTC instead of local time
+  int verbosity = 0;         // 0: one line; 1 (-v): every field, one layer per line
+  bool utc = false;          // timestamps in UTC instead of local time
   bool show_number = false;  // prefix each line with the record number (like tshark's frame number)
 };
 
 // Appends the packet's text (ending in '\n') to out.
-void format_text(const dissect::Dissection& d, const pcapio::Packet& p, const FormatOptions& opt, std::string& out);
+void format_text(const dissect::Dissection& d, const pcapio::Packet& p, const FormatOptions& opt,
+                 std::string& out);
 // Writes one JSON object for the packet (no newline). Field names are documented in man/mapdump.1.
 void format_json(const dissect::Dissection& d, const pcapio::Packet& p, report::JsonWriter& j);
 
