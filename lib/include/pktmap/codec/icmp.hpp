@@ -126,9 +126,8 @@ struct IcmpView {
   ByteView quoted;  // error types: the original datagram (IP header + leading octets, padding included)
 
   [[nodiscard]] bool is_error() const;  // types 3, 4, 5, 11, 12: the body quotes a datagram
-  [[nodiscard]] std::uint16_t id() const {
-    return static_cast<std::uint16_t>(rest >> 16);
-  }  // echo, timestamp
+  // Echo / Timestamp identifier and sequence number.
+  [[nodiscard]] std::uint16_t id() const { return static_cast<std::uint16_t>(rest >> 16); }
   [[nodiscard]] std::uint16_t seq() const { return static_cast<std::uint16_t>(rest); }
   [[nodiscard]] std::uint8_t pointer() const { return static_cast<std::uint8_t>(rest >> 24); }   // type 12
   [[nodiscard]] std::uint16_t next_hop_mtu() const { return static_cast<std::uint16_t>(rest); }  // 3/4
