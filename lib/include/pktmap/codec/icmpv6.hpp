@@ -96,7 +96,7 @@ struct Icmpv6View {
   bool has_extension = false;
   IcmpExtension ext;
   ByteView header;          // 8 bytes
-  ByteView body;            // everything after the header
+  ByteView payload;         // everything after the header (the message body)
   ByteView quoted;          // errors (types 0-127): the invoking packet, cut to Length when given
   ByteView nd_options;      // ND messages (133-137): the options after the fixed part
   RouterAdvert ra;          // type 134
