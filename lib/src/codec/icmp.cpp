@@ -116,9 +116,9 @@ Result<IcmpView> parse_message(ByteView data, std::size_t wire_len) {
   v.checksum = load_be16(p + 2);
   v.rest = load_be32(p + 4);
   v.header = *hdr;
-  v.body = r.rest();
+  v.payload = r.rest();
   if (!v.is_error()) return v;
-  v.quoted = v.body;
+  v.quoted = v.payload;
   if (!has_length_attr(v.type)) return v;
   v.length_attr = p[5];
   const std::size_t body_wire = sub_wire(wire_len, kIcmpHeaderLen);
@@ -126,16 +126,16 @@ Result<IcmpView> parse_message(ByteView data, std::size_t wire_len) {
   if (v.length_attr != 0) {
     // RFC 4884 compliant sender: the quote is exactly Length words; anything after is the extension.
     const std::size_t olen = std::size_t{v.length_attr} * 4;
-    if (olen > v.body.size()) {
+    if (olen > v.payload.size()) {
       if (body_wire != kWireLenUnknown && olen > body_wire)
         return {v, invalid("icmp_length_exceeds_message")};
       return {v, truncated("icmp_length_exceeds_packet")};
     }
-    v.quoted = v.body.first(olen);
-    const bool more = v.body.size() > olen || (body_wire != kWireLenUnknown && body_wire > olen);
+    v.quoted = v.payload.first(olen);
+    const bool more = v.payload.size() > olen || (body_wire != kWireLenUnknown && body_wire > olen);
     if (!more) return v;
     if (olen < kIcmpExtMinDatagram) return {v, invalid("icmp_original_datagram_too_short")};
-    auto ext = parse_icmp_extension(v.body.subspan(olen), sub_wire(body_wire, olen));
+    auto ext = parse_icmp_extension(v.payload.subspan(olen), sub_wire(body_wire, olen));
     v.ext = ext.value();
     v.has_extension = true;
     if (!ext.ok()) return {v, ext.outcome()};
@@ -145,14 +145,14 @@ Result<IcmpView> parse_message(ByteView data, std::size_t wire_len) {
   // §5: pre-RFC 4884 senders quote exactly 128 bytes on Time Exceeded / Destination Unreachable and add no
   // Length. Only a version-2 header whose non-zero checksum verifies is taken as an extension.
   if (v.type == icmp_type::param_problem) return v;
-  if (v.body.size() < kIcmpExtMinDatagram + kIcmpExtHeaderLen + kIcmpExtObjectHeaderLen) return v;
-  ByteView candidate = v.body.subspan(kIcmpExtMinDatagram);
+  if (v.payload.size() < kIcmpExtMinDatagram + kIcmpExtHeaderLen + kIcmpExtObjectHeaderLen) return v;
+  ByteView candidate = v.payload.subspan(kIcmpExtMinDatagram);
   ByteReader c(candidate);
   auto b0 = c.u8();
   if (!b0 || (*b0 >> 4) != 2) return v;
   auto ext = parse_icmp_extension(candidate, sub_wire(body_wire, kIcmpExtMinDatagram));
   if (!ext->checksum_ok) return v;
-  v.quoted = v.body.first(kIcmpExtMinDatagram);
+  v.quoted = v.payload.first(kIcmpExtMinDatagram);
   v.ext = ext.value();
   v.ext.legacy = true;
   v.has_extension = true;

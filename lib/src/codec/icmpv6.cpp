@@ -88,27 +88,27 @@ Result<Icmpv6View> parse_message(ByteView data, std::size_t wire_len) {
   v.checksum = load_be16(p + 2);
   v.rest = load_be32(p + 4);
   v.header = *hdr;
-  v.body = r.rest();
+  v.payload = r.rest();
   const bool maybe_snapped = wire_len == kWireLenUnknown || data.size() < wire_len;
   const std::size_t body_wire = sub_wire(wire_len, kIcmpv6HeaderLen);
 
   if (v.is_error()) {
-    v.quoted = v.body;
+    v.quoted = v.payload;
     if (v.type != icmpv6_type::dest_unreach && v.type != icmpv6_type::time_exceeded) return v;
     v.length_attr = p[4];
     if (v.length_attr == 0) return v;
     // RFC 4884 §4.4-4.5: the quote is exactly Length 64-bit words; what follows is the extension.
     const std::size_t olen = std::size_t{v.length_attr} * 8;
-    if (olen > v.body.size()) {
+    if (olen > v.payload.size()) {
       if (body_wire != kWireLenUnknown && olen > body_wire)
         return {v, invalid("icmpv6_length_exceeds_message")};
       return {v, truncated("icmpv6_length_exceeds_packet")};
     }
-    v.quoted = v.body.first(olen);
-    const bool more = v.body.size() > olen || (body_wire != kWireLenUnknown && body_wire > olen);
+    v.quoted = v.payload.first(olen);
+    const bool more = v.payload.size() > olen || (body_wire != kWireLenUnknown && body_wire > olen);
     if (!more) return v;
     if (olen < kIcmpExtMinDatagram) return {v, invalid("icmpv6_original_datagram_too_short")};
-    auto ext = parse_icmp_extension(v.body.subspan(olen), sub_wire(body_wire, olen));
+    auto ext = parse_icmp_extension(v.payload.subspan(olen), sub_wire(body_wire, olen));
     v.ext = ext.value();
     v.has_extension = true;
     if (!ext.ok()) return {v, ext.outcome()};
@@ -116,7 +116,7 @@ Result<Icmpv6View> parse_message(ByteView data, std::size_t wire_len) {
   }
 
   if (!v.is_nd()) return v;
-  ByteReader b(v.body);
+  ByteReader b(v.payload);
   auto fixed = b.bytes(nd_fixed_len(v.type));
   if (!fixed) {
     if (maybe_snapped) return {v, truncated("icmpv6_nd_truncated")};

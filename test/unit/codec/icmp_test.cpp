@@ -159,7 +159,7 @@ TEST_CASE("ICMP echo, parameter problem, frag needed, redirect accessors", "[cod
   CHECK(e->seq() == 7);
   CHECK_FALSE(e->is_error());
   CHECK(e->quoted.empty());
-  CHECK(e->body.size() == 2);
+  CHECK(e->payload.size() == 2);
   auto pp = test::hex("0c00 0000 14000000 45000028");
   auto p = parse_icmp(test::view(pp));
   REQUIRE(p.ok());

@@ -121,14 +121,13 @@ struct IcmpView {
   std::uint8_t length_attr = 0;  // RFC 4884 Length (types 3, 11, 12), in 32-bit words; 0 = not given
   bool has_extension = false;
   IcmpExtension ext;
-  ByteView header;  // 8 bytes
-  ByteView body;    // everything after the header
-  ByteView quoted;  // error types: the original datagram (IP header + leading octets, padding included)
+  ByteView header;   // 8 bytes
+  ByteView payload;  // everything after the header (the message body)
+  ByteView quoted;   // error types: the original datagram (IP header + leading octets, padding included)
 
   [[nodiscard]] bool is_error() const;  // types 3, 4, 5, 11, 12: the body quotes a datagram
-  [[nodiscard]] std::uint16_t id() const {
-    return static_cast<std::uint16_t>(rest >> 16);
-  }  // echo, timestamp
+  // Echo / Timestamp identifier and sequence number.
+  [[nodiscard]] std::uint16_t id() const { return static_cast<std::uint16_t>(rest >> 16); }
   [[nodiscard]] std::uint16_t seq() const { return static_cast<std::uint16_t>(rest); }
   [[nodiscard]] std::uint8_t pointer() const { return static_cast<std::uint8_t>(rest >> 24); }   // type 12
   [[nodiscard]] std::uint16_t next_hop_mtu() const { return static_cast<std::uint16_t>(rest); }  // 3/4

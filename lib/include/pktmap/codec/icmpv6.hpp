@@ -7,10 +7,12 @@
 // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 // |     Type      |     Code      |          Checksum             |
 // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
-// |    Length     |                  Unused (MTU for 2, Pointer for 4: 32 bits)
-// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
-// |          As much of the invoking packet as possible           |   Length: RFC 4884 §4.4-4.5,
+// |    Length     |                    Unused                     |   Length: RFC 4884 §4.4-4.5,
 // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+   64-bit words, types 1 and 3
+// |          As much of the invoking packet as possible           |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// The second word is the MTU in Packet Too Big (2), the Pointer in Parameter Problem (4), and
+// Identifier | Sequence Number in Echo (128/129).
 //
 // RFC 4861 §4.2 Router Advertisement:
 // |     Type      |     Code      |          Checksum             |
@@ -34,8 +36,8 @@
 
 namespace pktmap::codec {
 
-inline constexpr std::size_t kIcmpv6HeaderLen =
-    8;  // type, code, checksum + the 32-bit word all messages have
+// Type, code, checksum and the 32-bit word every RFC 4443 / RFC 4861 message has.
+inline constexpr std::size_t kIcmpv6HeaderLen = 8;
 
 namespace icmpv6_type {
 inline constexpr std::uint8_t dest_unreach = 1;
@@ -94,7 +96,7 @@ struct Icmpv6View {
   bool has_extension = false;
   IcmpExtension ext;
   ByteView header;          // 8 bytes
-  ByteView body;            // everything after the header
+  ByteView payload;         // everything after the header (the message body)
   ByteView quoted;          // errors (types 0-127): the invoking packet, cut to Length when given
   ByteView nd_options;      // ND messages (133-137): the options after the fixed part
   RouterAdvert ra;          // type 134
