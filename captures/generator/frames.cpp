@@ -109,11 +109,6 @@ Bytes outer_ipv4_udp(std::uint16_t sport, std::uint16_t dport, std::uint16_t ip_
   return out;
 }
 
-void write_gre(ByteWriter& w, std::uint16_t protocol_type) {
-  w.be16(0);  // C=0, K=0, S=0, Ver=0
-  w.be16(protocol_type);
-}
-
 void fill_text(std::span<std::uint8_t> out, std::string_view tag) {
   static constexpr std::string_view kFiller = " abcdefghijklmnopqrstuvwxyz0123456789";
   std::size_t i = 0;

@@ -63,9 +63,6 @@ Bytes l2_frame(const codec::MacAddr& dst, const codec::MacAddr& src, std::span<c
 Bytes outer_ipv4_raw(std::uint8_t proto, std::uint16_t ip_id, ByteView payload);
 Bytes outer_ipv4_udp(std::uint16_t sport, std::uint16_t dport, std::uint16_t ip_id, ByteView payload);
 
-// GRE (RFC 2784) with no checksum/key/sequence. Written here because lib/ has no GRE codec yet.
-void write_gre(ByteWriter& w, std::uint16_t protocol_type);
-
 // Text filler for payloads: readable in hex dumps, and no dissector mistakes it for a protocol.
 void fill_text(std::span<std::uint8_t> out, std::string_view tag);
 

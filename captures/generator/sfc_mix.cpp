@@ -12,6 +12,7 @@
 
 #include "frames.hpp"
 #include "pcap_out.hpp"
+#include "pktmap/codec/gre.hpp"
 #include "pktmap/codec/nsh.hpp"
 #include "pktmap/codec/vxlan_gpe.hpp"
 #include "rng.hpp"
@@ -86,10 +87,10 @@ Bytes SfcWriter::encapsulate(const PathPair& pair, ByteView nsh_packet, std::uin
   ByteWriter w(hdr);
   Bytes ip;
   if (pair.spec.transport == Transport::gre) {
-    write_gre(w, codec::ethertype::nsh);
-    Bytes body(w.written().begin(), w.written().end());
-    append(body, nsh_packet);
-    ip = outer_ipv4_raw(kIpProtoGre, outer_ip_id_++, body);
+    Bytes body(16 + nsh_packet.size());
+    ByteWriter gw(body);
+    codec::write_gre(gw, {.protocol_type = codec::ethertype::nsh}, nsh_packet);
+    ip = outer_ipv4_raw(kIpProtoGre, outer_ip_id_++, gw.written());
   } else {
     const bool eth = pair.spec.transport == Transport::vxlan_gpe_eth;
     codec::write_vxlan_gpe(w, {eth ? codec::gpe_np::ethernet : codec::gpe_np::nsh, pair.vni, false});
