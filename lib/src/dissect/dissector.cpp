@@ -214,8 +214,8 @@ class Walker {
           if (!o.ok() && !(o.status == Status::truncated && !payload.empty())) return fail(next, off, o);
           if (!o.ok()) note(next, off, o);
           after = next == Proto::udp ? table_.by_udp_ports(l4.sport, l4.dport) : Proto::none;
-          if (after == Proto::vlan || after == Proto::udp) after = Proto::payload;
-          if (next == Proto::udp && payload.empty()) after = Proto::none;
+          if (after == Proto::vlan || after == Proto::udp || after == Proto::none) after = Proto::payload;
+          if (payload.empty() || next == Proto::icmp || next == Proto::icmpv6) after = Proto::none;
           break;
         }
         case Proto::pcp:
