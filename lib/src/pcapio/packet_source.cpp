@@ -30,11 +30,13 @@ bool is_pcapng(const std::string& path) {
 PacketSource PacketSource::open_file(const std::string& path, const std::string& bpf_filter) {
   PacketSource s;
   s.name_ = path;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) throw SetupError(path + ": cannot open: no such file or not readable");
-  if (S_ISDIR(st.st_mode)) throw SetupError(path + ": is a directory, not a capture file");
-  s.file_size_ = static_cast<std::uint64_t>(st.st_size);
-  s.pcapng_ = is_pcapng(path);
+  if (path != "-") {  // "-" is standard input, as in tcpdump -r -
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) throw SetupError(path + ": cannot open: no such file or not readable");
+    if (S_ISDIR(st.st_mode)) throw SetupError(path + ": is a directory, not a capture file");
+    s.file_size_ = static_cast<std::uint64_t>(st.st_size);
+    s.pcapng_ = is_pcapng(path);
+  }
   char err[PCAP_ERRBUF_SIZE] = {};
   s.pcap_ = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
   if (!s.pcap_) throw SetupError(path + ": not a readable pcap or pcapng file: " + err);
