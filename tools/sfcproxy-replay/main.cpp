@@ -61,6 +61,11 @@ struct Cli {
   bool forward_oam = false;
 };
 
+int usage_error(const std::string& msg) {
+  std::fprintf(stderr, "sfcproxy-replay: %s\n", msg.c_str());
+  return kExitUsage;
+}
+
 bool parse_pairs(const std::vector<std::string>& in, sfc::ProxyConfig& pc, std::string& why) {
   for (const auto& p : in) {
     unsigned f = 0, r = 0;
@@ -116,18 +121,24 @@ int compare_modes(const Cli& c) {
 
 int run(Cli& c) {
   auto& pc = c.opt.proxy;
-  if (!sfc::parse_mode(c.mode, pc.mode.kind)) throw SetupError("--mode " + c.mode + ": unknown");
-  if (!sfc::parse_granularity(c.per, pc.mode.per)) throw SetupError("--per " + c.per + ": unknown");
+  if (!sfc::parse_mode(c.mode, pc.mode.kind) || !sfc::parse_granularity(c.per, pc.mode.per))
+    return usage_error("--mode " + c.mode + " --per " + c.per + ": unknown");
   pc.mode.limit = c.limit;
   pc.mode.idle_ns = static_cast<std::int64_t>(c.idle_s * 1e9);
   pc.mode.policy = c.full == "refuse" ? sfc::FullPolicy::refuse : sfc::FullPolicy::evict_oldest;
   pc.policy.forward_oam = c.forward_oam;
   if (!c.proxy_mac.empty() && !codec::parse_mac(c.proxy_mac, pc.proxy_mac))
-    throw SetupError("--proxy-mac: bad MAC");
-  if (!c.sf_mac.empty() && !codec::parse_mac(c.sf_mac, pc.sf_mac)) throw SetupError("--sf-mac: bad MAC");
+    return usage_error("--proxy-mac: bad MAC");
+  if (!c.sf_mac.empty() && !codec::parse_mac(c.sf_mac, pc.sf_mac)) return usage_error("--sf-mac: bad MAC");
   std::string why;
-  if (!parse_pairs(c.pairs, pc, why)) throw SetupError(why);
+  if (!parse_pairs(c.pairs, pc, why)) return usage_error(why);
   if (!c.sf_file.empty()) c.opt.sf = sfc::load_sf_model(c.sf_file);
+  if (c.opt.from_sf.empty() && !c.compare) {  // phase 2 takes its mode from the state file
+    sfc::ModeConfig m = pc.mode;
+    m.max_in_flight = c.opt.emulate_sf ? c.opt.sf.max_in_flight() : 0;  // a real SF may hold everything
+    if (std::string bad = sfc::check_mode_config(m); !bad.empty()) return usage_error(bad);
+    pc.mode.max_in_flight = m.max_in_flight;
+  }
   c.opt.show_progress = ::isatty(STDERR_FILENO) != 0;
   report::install_interrupt_handlers();
   if (c.compare) return compare_modes(c);
@@ -210,12 +221,7 @@ int main(int argc, char** argv) {
     return run(c);
   } catch (const SetupError& e) {
     std::fprintf(stderr, "sfcproxy-replay: %s\n", e.what());
-    const std::string msg = e.what();
-    // Refused mode combinations and bad options are usage errors; files that cannot be read are input errors.
-    return msg.rfind("--", 0) == 0 || msg.find("per packet") != std::string::npos ||
-                   msg.find("keys") != std::string::npos
-               ? kExitUsage
-               : kExitInput;
+    return kExitInput;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sfcproxy-replay: %s\n", e.what());
     return kExitInput;
