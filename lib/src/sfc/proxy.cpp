@@ -144,13 +144,16 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
     r.outcome = unsupported("header_store_full");
     return r;
   }
-  // The path's latest header, for replies mapped to the reverse path.
-  const ScopeKey ps = path_scope(v.spi);
-  std::uint32_t pi = paths_.find(ps);
-  if (pi == MappingTable::kNil)
-    pi = paths_.insert(ps, ts);
-  else
-    paths_.touch(pi, ts);
+  // The path's latest header, for replies mapped to the reverse path (only paired paths are asked for).
+  std::uint32_t pi = MappingTable::kNil;
+  if (pair_of_.count(v.spi) != 0) {
+    const ScopeKey ps = path_scope(v.spi);
+    pi = paths_.find(ps);
+    if (pi == MappingTable::kNil)
+      pi = paths_.insert(ps, ts);
+    else
+      paths_.touch(pi, ts);
+  }
   if (pi != MappingTable::kNil) {
     Entry& pe = paths_.at(pi);
     nsh_store_.release(pe.nsh);

@@ -103,6 +103,7 @@ void SfModel::flush() {
 }
 
 bool SfModel::drop(const SfFrame& f) {
+  if (cfg_.drop_match.empty() && cfg_.drop_probability <= 0) return false;  // no parse for a transparent SF
   const Parsed p = parse(f.buf);
   if (p.has_tuple) {
     for (const auto& m : cfg_.drop_match)
