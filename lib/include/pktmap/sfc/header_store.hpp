@@ -1,0 +1,58 @@
+#pragma once
+// Interned SFC headers: byte-identical header bytes are kept once and shared by reference count, so that a
+// million per-flow or per-packet mapping entries carrying the same NSH cost one copy (DESIGN.md "The proxy
+// pipeline"). Capacity and the longest header are fixed at construction; after that nothing allocates.
+#include <cstdint>
+#include <vector>
+
+#include "pktmap/wire/byte_view.hpp"
+
+namespace pktmap::sfc {
+
+using HeaderId = std::uint32_t;
+inline constexpr HeaderId kNoHeader = 0xFFFFFFFFu;
+
+class HeaderStore {
+ public:
+  // capacity distinct headers of at most max_len bytes each.
+  HeaderStore(std::size_t capacity, std::size_t max_len);
+
+  // The id of a byte-identical copy (its count goes up) or of a new copy. kNoHeader when bytes is longer
+  // than max_len or every slot holds a live header (counted in refused()).
+  [[nodiscard]] HeaderId intern(ByteView bytes);
+  void retain(HeaderId id);
+  // Drops one reference; the slot is freed with the last one.
+  void release(HeaderId id);
+  [[nodiscard]] ByteView get(HeaderId id) const;
+  [[nodiscard]] std::uint32_t refs(HeaderId id) const { return slots_[id].refs; }
+
+  [[nodiscard]] std::size_t live() const { return live_; }
+  [[nodiscard]] std::size_t peak() const { return peak_; }
+  [[nodiscard]] std::size_t capacity() const { return slots_.size(); }
+  [[nodiscard]] std::size_t max_len() const { return max_len_; }
+  [[nodiscard]] std::uint64_t refused() const { return refused_; }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t refs = 0;
+    std::uint16_t len = 0;
+  };
+  [[nodiscard]] std::size_t home(std::uint64_t hash) const { return hash & (index_.size() - 1); }
+  void erase_from_index(HeaderId id);
+
+  std::size_t max_len_;
+  std::vector<std::uint8_t> bytes_;  // capacity * max_len_
+  std::vector<Slot> slots_;
+  std::vector<HeaderId> free_;  // stack of free slot ids
+  std::vector<HeaderId>
+      index_;  // open addressing (linear probing), kNoHeader = empty; 2x capacity, power of 2
+  std::size_t live_ = 0;
+  std::size_t peak_ = 0;
+  std::uint64_t refused_ = 0;
+};
+
+// 64-bit hash of a byte string (FNV-1a mixed with a final avalanche); deterministic across runs.
+std::uint64_t hash_bytes(ByteView bytes, std::uint64_t seed = 0);
+
+}  // namespace pktmap::sfc

@@ -1,0 +1,121 @@
+#pragma once
+// The proxy's mapping table: scope (what one key stands for: a path, a flow, a packet) -> entry. The entry's
+// index is the key number the mode encodes on the wire (MAC low bits, VID - 1, ...), so the return lookup by
+// key is an array access; the scope lookup is open addressing over a preallocated index. Capacity is fixed
+// (the mode's key space or a configured limit), entries expire after an idle time measured on packet
+// timestamps (draft-song-sfc-legacy-sf-mapping-04 §3: deleted if not "witnessed or retrieved" in time), and
+// a full table either evicts the least recently used entry or refuses the packet, with counters for both.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "pktmap/codec/ethernet.hpp"
+#include "pktmap/sfc/header_store.hpp"
+
+namespace pktmap::sfc {
+
+// What a key stands for, packed into fixed words (built by Scope helpers in mode.hpp). Word 0 holds the
+// granularity/kind tag so different kinds never collide.
+struct ScopeKey {
+  std::array<std::uint64_t, 6> w{};
+  friend bool operator==(const ScopeKey&, const ScopeKey&) = default;
+  [[nodiscard]] std::uint64_t hash() const;
+};
+
+enum class FullPolicy : std::uint8_t { evict_oldest, refuse };
+
+struct Entry {
+  ScopeKey scope;
+  std::uint64_t hash = 0;
+  HeaderId nsh = kNoHeader;    // interned NSH as received (SI not yet decremented)
+  HeaderId outer = kNoHeader;  // interned outer encapsulation (everything before the NSH), lengths zeroed
+  std::int64_t last_ts = 0;    // last witnessed (to the SF) or retrieved (from the SF), ns
+  std::uint32_t spi = 0;
+  std::uint32_t aux = 0;  // mode-owned (qinq: next inner VID)
+  std::uint8_t si = 0;
+  std::uint8_t side = 0;        // 0 forward side of the SF, 1 reverse side (from the path pairs)
+  std::uint8_t next_proto = 0;  // NSH next protocol of the payload
+  bool in_use = false;
+  bool has_inner_macs = false;
+  // Where to fix lengths/checksums in the stored outer header on return (0 = none).
+  std::uint8_t outer_ip_off = 0;
+  std::uint8_t outer_l4_off = 0;
+  std::uint8_t outer_ip_version = 0;
+  std::uint8_t outer_l4_proto = 0;  // an L2 payload whose MACs the mode rewrote: restored on return
+  codec::MacAddr inner_dst{};
+  codec::MacAddr inner_src{};
+  std::uint32_t older = 0xFFFFFFFFu;  // LRU links (entry indexes; kNil at the ends)
+  std::uint32_t newer = 0xFFFFFFFFu;
+};
+
+struct TableCounters {
+  std::uint64_t inserted = 0;
+  std::uint64_t evicted = 0;
+  std::uint64_t expired = 0;
+  std::uint64_t refused = 0;
+  std::uint64_t released = 0;  // removed on retrieval (per-packet keys)
+  std::size_t peak = 0;
+};
+
+class MappingTable {
+ public:
+  static constexpr std::uint32_t kNil = 0xFFFFFFFFu;
+
+  // idle_ns <= 0: never expire. Headers referenced by entries are released into the stores on removal.
+  MappingTable(std::size_t capacity, std::int64_t idle_ns, FullPolicy policy, HeaderStore& nsh_store,
+               HeaderStore& outer_store);
+  MappingTable(const MappingTable&) = delete;
+  MappingTable& operator=(const MappingTable&) = delete;
+
+  // Removes entries idle for longer than the idle time at `now_ns`.
+  void expire(std::int64_t now_ns);
+  [[nodiscard]] std::uint32_t find(const ScopeKey& scope) const;
+  // A new entry for scope (must not exist). Full table: evicts the oldest or returns kNil (refused).
+  // The caller fills the header fields; `ts` marks it witnessed.
+  [[nodiscard]] std::uint32_t insert(const ScopeKey& scope, std::int64_t ts);
+  // Witnessed/retrieved: moves the entry to the newest end.
+  void touch(std::uint32_t index, std::int64_t ts);
+  void remove(std::uint32_t index);
+  // Removes on retrieval (per-packet keys), counted as released.
+  void release(std::uint32_t index);
+  // State files: puts an entry back at its index (a fresh table only), then call finish_restore().
+  bool restore(std::uint32_t index, const Entry& e);
+  void finish_restore();
+
+  [[nodiscard]] Entry& at(std::uint32_t index) { return entries_[index]; }
+  [[nodiscard]] const Entry& at(std::uint32_t index) const { return entries_[index]; }
+  [[nodiscard]] bool live(std::uint32_t index) const {
+    return index < entries_.size() && entries_[index].in_use;
+  }
+  [[nodiscard]] std::size_t size() const { return size_; }
+  [[nodiscard]] std::size_t capacity() const { return entries_.size(); }
+  [[nodiscard]] const TableCounters& counters() const { return counters_; }
+  [[nodiscard]] FullPolicy policy() const { return policy_; }
+  [[nodiscard]] std::int64_t idle_ns() const { return idle_ns_; }
+  // Oldest-first iteration for state dumps: fn(index, entry).
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    for (std::uint32_t i = oldest_; i != kNil; i = entries_[i].newer)
+      fn(i, entries_[i]);
+  }
+
+ private:
+  [[nodiscard]] std::size_t home(std::uint64_t hash) const { return hash & (index_.size() - 1); }
+  void unlink(std::uint32_t i);
+  void link_newest(std::uint32_t i);
+  void erase_index(std::uint32_t i);
+
+  std::vector<Entry> entries_;
+  std::vector<std::uint32_t> free_;
+  std::vector<std::uint32_t> index_;  // scope hash -> entry index, kNil empty
+  HeaderStore* nsh_store_;
+  HeaderStore* outer_store_;
+  std::int64_t idle_ns_;
+  FullPolicy policy_;
+  std::uint32_t oldest_ = kNil;
+  std::uint32_t newest_ = kNil;
+  std::size_t size_ = 0;
+  TableCounters counters_;
+};
+
+}  // namespace pktmap::sfc

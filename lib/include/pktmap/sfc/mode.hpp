@@ -1,0 +1,98 @@
+#pragma once
+// Mapping modes (draft-song-sfc-legacy-sf-mapping-04 §3): how the proxy remembers an SFC header while the
+// packet visits an NSH-unaware SF. One small class per mode behind this interface:
+//   to_sf:   find or assign the key for the packet's scope, store its header, encode the key into the frame
+//   from_sf: read the key from the returned frame, remove it, find the stored header
+// Granularity (path, flow, packet) says what one key stands for; it is a parameter, not a mode.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "pktmap/codec/ethernet.hpp"
+#include "pktmap/codec/outcome.hpp"
+#include "pktmap/flow/five_tuple.hpp"
+#include "pktmap/sfc/frame_buffer.hpp"
+#include "pktmap/sfc/mapping_table.hpp"
+
+namespace pktmap::sfc {
+
+enum class ModeKind : std::uint8_t { mac, mac_pair, vlan, qinq, five_tuple };
+enum class Granularity : std::uint8_t { path, flow, packet };
+
+const char* mode_name(ModeKind m);  // "mac", "mac-pair", "vlan", "qinq", "5tuple"
+const char* granularity_name(Granularity g);
+bool parse_mode(std::string_view text, ModeKind& out);
+bool parse_granularity(std::string_view text, Granularity& out);
+
+// Side of the SF a frame leaves from / arrives on; unknown for captures taken behind a real SF.
+inline constexpr std::uint8_t kSideForward = 0;
+inline constexpr std::uint8_t kSideReverse = 1;
+inline constexpr std::uint8_t kSideUnknown = 0xFF;
+
+struct ModeConfig {
+  ModeKind kind = ModeKind::mac;
+  Granularity per = Granularity::path;
+  std::size_t limit = 0;  // 0 = the mode's default (mac 16384, mac-pair 16384, vlan 4094, ...)
+  std::int64_t idle_ns = 60'000'000'000;  // 60 s (ODL's PathMapperACL timeout); <= 0 never expires
+  FullPolicy policy = FullPolicy::evict_oldest;
+  codec::MacAddr mac_base{0x02, 0x5f, 0x00, 0x00, 0x00, 0x00};  // key MACs: base with the index in 24 bits
+  std::uint16_t s_tpid = 0x88A8;                                // qinq outer tag (802.1ad)
+  std::uint16_t vlan_tpid = 0x8100;
+  // Most packets that can be at the SF at once (emulated SF: its reorder window + 1; unknown = 0). Decides
+  // whether vlan per packet fits in 4094 keys.
+  std::size_t max_in_flight = 0;
+};
+
+// Refuses combinations that cannot work (draft-04 Table 1) with a message naming a mode that would.
+// Empty string = fine.
+std::string check_mode_config(const ModeConfig& c);
+std::size_t default_limit(ModeKind m);
+
+// What the proxy knows about a packet going to the SF.
+struct ToSfPacket {
+  std::uint32_t spi = 0;
+  std::uint8_t si = 0;
+  std::uint8_t next_proto = 0;
+  std::uint8_t side = kSideForward;
+  std::int64_t ts = 0;
+  std::uint64_t serial = 0;                // unique per packet (per-packet scopes)
+  const flow::FiveTuple* tuple = nullptr;  // inner flow, when the payload is IP (directly or under L2)
+  HeaderId nsh = kNoHeader;                // interned by the proxy; the mode retains what it keeps
+  HeaderId outer = kNoHeader;
+  std::uint8_t outer_ip_off = 0, outer_l4_off = 0, outer_ip_version = 0, outer_l4_proto = 0;
+};
+
+// On success `entry` is a copy holding one reference on its nsh and outer headers: the caller releases
+// them (the table entry itself may already be gone, e.g. per-packet keys are freed when retrieved).
+struct FromSfResult {
+  Outcome outcome;
+  Entry entry;
+  bool reversed = false;  // the frame goes the other way from the entry (an SF-injected reply)
+};
+
+class Mode {
+ public:
+  virtual ~Mode() = default;
+  [[nodiscard]] virtual ModeKind kind() const = 0;
+  // frame: the Ethernet frame to send to the SF (payload L2 frame, or a new L2 header + L3 payload).
+  virtual Outcome to_sf(const ToSfPacket& p, FrameBuffer& frame) = 0;
+  virtual FromSfResult from_sf(FrameBuffer& frame, std::uint8_t side, std::int64_t ts) = 0;
+  virtual void expire(std::int64_t now_ns) = 0;
+  // The table holding headers (qinq: the per-packet table); tables() lists all for state files.
+  [[nodiscard]] virtual MappingTable& table() = 0;
+  [[nodiscard]] virtual std::size_t table_count() const { return 1; }
+  [[nodiscard]] virtual MappingTable& table_at(std::size_t i) { return i == 0 ? table() : table(); }
+  [[nodiscard]] const ModeConfig& config() const { return cfg_; }
+
+ protected:
+  explicit Mode(const ModeConfig& c) : cfg_(c) {}
+  ModeConfig cfg_;
+};
+
+std::unique_ptr<Mode> make_mode(const ModeConfig& c, HeaderStore& nsh_store, HeaderStore& outer_store);
+
+// The scope a key stands for at granularity g.
+ScopeKey make_scope(Granularity g, const ToSfPacket& p, ByteView frame);
+
+}  // namespace pktmap::sfc

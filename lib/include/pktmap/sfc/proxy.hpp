@@ -1,0 +1,96 @@
+#pragma once
+// The SFC proxy pipeline (RFC 7665 §4.6, draft-song-sfc-legacy-sf-mapping-04):
+//   from_sff: outer decap -> NSH -> RFC 8300 policy -> Mode::to_sf (strip NSH, key into the frame)
+//   to_sff:   Mode::from_sf (key -> stored header) -> NSH with SI-1, TTL unchanged -> outer re-encap
+// Stored headers are "first seen" per key: the NSH and outer headers of the packet that created the key are
+// kept until the key expires (or, per packet, is retrieved); later packets of the same scope reuse them. The
+// outer headers are kept as they came (interned with their length/checksum/id fields zeroed) and completed
+// for each returned packet. Nothing here allocates after construction.
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "pktmap/codec/ethernet.hpp"
+#include "pktmap/codec/nsh.hpp"
+#include "pktmap/sfc/frame_buffer.hpp"
+#include "pktmap/sfc/mode.hpp"
+#include "pktmap/sfc/nsh_locate.hpp"
+
+namespace pktmap::sfc {
+
+struct ProxyConfig {
+  ModeConfig mode;
+  codec::NshPolicy policy;
+  // Forward SPI <-> reverse SPI: keys of reverse SPIs are on the SF's reverse side, and an SF-injected reply
+  // to a forward-path packet gets the reverse path's header (draft-04 §4.1).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> path_pairs;
+  codec::MacAddr proxy_mac{0x02, 0x00, 0x00, 0x00, 0x5f, 0x01};  // source of new L2 headers (L3 payloads)
+  codec::MacAddr sf_mac{0x02, 0x00, 0x00, 0x00, 0x5f, 0x02};     // their destination
+  std::size_t header_capacity = 65536;  // distinct interned NSH headers (and as many outer headers)
+  std::size_t path_capacity = 4096;     // paths remembered for reverse mapping
+};
+
+enum class SffVerdict : std::uint8_t {
+  to_sf,            // the frame in to_sf goes to the SF
+  relay_not_nsh,    // pass the input frame through unchanged
+  relay_congruent,  // NSH without payload (congruent metadata, draft-04 §4): relayed to the SFF unchanged
+  drop,             // RFC 8300 policy or mapping failure (outcome names it)
+  reject,           // malformed input frame
+};
+
+struct SffResult {
+  SffVerdict verdict = SffVerdict::drop;
+  Outcome outcome;
+  Transport transport = Transport::none;
+  std::uint32_t spi = 0;
+  std::uint8_t si = 0;
+  std::uint8_t md_type = 0;
+  std::uint8_t side = kSideForward;
+  HeaderId nsh = kNoHeader;  // to_sf with keep_header: one reference for the caller to release
+};
+
+struct SfResult {
+  Outcome outcome;  // ok: `frame` now holds the restored packet toward the SFF
+  bool reversed = false;
+  std::uint32_t spi = 0;
+  std::size_t nsh_offset = 0;  // where the restored NSH starts in the frame
+  std::size_t nsh_len = 0;
+};
+
+class Proxy {
+ public:
+  explicit Proxy(const ProxyConfig& cfg);
+  Proxy(const Proxy&) = delete;
+  Proxy& operator=(const Proxy&) = delete;
+
+  // One frame from the SFF. ts drives expiry; serial must be unique per packet (per-packet keys).
+  SffResult from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial, FrameBuffer& to_sf,
+                     bool keep_header);
+  // One frame from the SF (side kSideUnknown when not known); restored in place.
+  SfResult to_sff(FrameBuffer& frame, std::uint8_t side, std::int64_t ts);
+
+  [[nodiscard]] std::uint8_t side_of(std::uint32_t spi) const;
+  // The paired SPI, or false when unpaired.
+  [[nodiscard]] bool reverse_of(std::uint32_t spi, std::uint32_t& out) const;
+
+  [[nodiscard]] Mode& mode() { return *mode_; }
+  [[nodiscard]] HeaderStore& nsh_store() { return nsh_store_; }
+  [[nodiscard]] HeaderStore& outer_store() { return outer_store_; }
+  [[nodiscard]] MappingTable& paths() { return paths_; }
+  [[nodiscard]] const ProxyConfig& config() const { return cfg_; }
+  static ScopeKey path_scope(std::uint32_t spi);
+
+ private:
+  ProxyConfig cfg_;
+  HeaderStore nsh_store_;
+  HeaderStore outer_store_;
+  std::unique_ptr<Mode> mode_;
+  MappingTable paths_;                                        // SPI -> last witnessed header of that path
+  std::unordered_map<std::uint32_t, std::uint32_t> pair_of_;  // both directions
+  std::unordered_map<std::uint32_t, std::uint8_t> side_;
+  std::uint16_t ip_id_ = 0;
+};
+
+}  // namespace pktmap::sfc

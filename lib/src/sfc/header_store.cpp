@@ -1,0 +1,107 @@
+#include "pktmap/sfc/header_store.hpp"
+
+#include <cstring>
+
+namespace pktmap::sfc {
+
+std::uint64_t hash_bytes(ByteView bytes, std::uint64_t seed) {
+  std::uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+  for (std::uint8_t b : bytes) {
+    h ^= b;
+    h *= 0x100000001b3ULL;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
+namespace {
+std::size_t pow2_at_least(std::size_t n) {
+  std::size_t p = 16;
+  while (p < n)
+    p <<= 1;
+  return p;
+}
+}  // namespace
+
+HeaderStore::HeaderStore(std::size_t capacity, std::size_t max_len)
+    : max_len_(max_len),
+      bytes_(capacity * max_len),
+      slots_(capacity),
+      index_(pow2_at_least(capacity * 2), kNoHeader) {
+  free_.reserve(capacity);
+  for (std::size_t i = capacity; i-- > 0;)
+    free_.push_back(static_cast<HeaderId>(i));
+}
+
+HeaderId HeaderStore::intern(ByteView bytes) {
+  if (bytes.size() > max_len_) {
+    ++refused_;
+    return kNoHeader;
+  }
+  const std::uint64_t h = hash_bytes(bytes);
+  const std::size_t mask = index_.size() - 1;
+  std::size_t i = home(h);
+  for (; index_[i] != kNoHeader; i = (i + 1) & mask) {
+    const HeaderId id = index_[i];
+    const Slot& s = slots_[id];
+    if (s.hash == h && s.len == bytes.size() &&
+        std::memcmp(bytes_.data() + id * max_len_, bytes.data(), bytes.size()) == 0) {
+      ++slots_[id].refs;
+      return id;
+    }
+  }
+  if (free_.empty()) {
+    ++refused_;
+    return kNoHeader;
+  }
+  const HeaderId id = free_.back();
+  free_.pop_back();  // never reallocates: capacity reserved up front
+  if (!bytes.empty()) std::memcpy(bytes_.data() + id * max_len_, bytes.data(), bytes.size());
+  slots_[id] = Slot{h, 1, static_cast<std::uint16_t>(bytes.size())};
+  index_[i] = id;
+  if (++live_ > peak_) peak_ = live_;
+  return id;
+}
+
+void HeaderStore::retain(HeaderId id) {
+  if (id != kNoHeader) ++slots_[id].refs;
+}
+
+void HeaderStore::release(HeaderId id) {
+  if (id == kNoHeader || slots_[id].refs == 0) return;
+  if (--slots_[id].refs != 0) return;
+  erase_from_index(id);
+  free_.push_back(id);
+  --live_;
+}
+
+ByteView HeaderStore::get(HeaderId id) const {
+  if (id == kNoHeader) return {};
+  return ByteView(bytes_.data() + id * max_len_, slots_[id].len);
+}
+
+// Backward-shift deletion keeps linear probing tombstone-free: later entries of the cluster that could
+// live in the freed cell move up.
+void HeaderStore::erase_from_index(HeaderId id) {
+  const std::size_t mask = index_.size() - 1;
+  std::size_t i = home(slots_[id].hash);
+  while (index_[i] != id)
+    i = (i + 1) & mask;
+  std::size_t j = i;
+  for (;;) {
+    j = (j + 1) & mask;
+    if (index_[j] == kNoHeader) break;
+    const std::size_t k = home(slots_[index_[j]].hash);
+    // Move j into the hole at i unless its home lies cyclically in (i, j].
+    const bool home_between = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+    if (!home_between) {
+      index_[i] = index_[j];
+      i = j;
+    }
+  }
+  index_[i] = kNoHeader;
+}
+
+}  // namespace pktmap::sfc

@@ -1,0 +1,175 @@
+#include "pktmap/sfc/mapping_table.hpp"
+
+namespace pktmap::sfc {
+
+std::uint64_t ScopeKey::hash() const {
+  std::uint64_t h = 0x9e3779b97f4a7c15ULL;
+  for (std::uint64_t v : w) {
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+  }
+  return h;
+}
+
+namespace {
+std::size_t pow2_at_least(std::size_t n) {
+  std::size_t p = 16;
+  while (p < n)
+    p <<= 1;
+  return p;
+}
+}  // namespace
+
+MappingTable::MappingTable(std::size_t capacity, std::int64_t idle_ns, FullPolicy policy,
+                           HeaderStore& nsh_store, HeaderStore& outer_store)
+    : entries_(capacity),
+      index_(pow2_at_least(capacity * 2), kNil),
+      nsh_store_(&nsh_store),
+      outer_store_(&outer_store),
+      idle_ns_(idle_ns),
+      policy_(policy) {
+  free_.reserve(capacity);
+  for (std::size_t i = capacity; i-- > 0;)
+    free_.push_back(static_cast<std::uint32_t>(i));
+}
+
+void MappingTable::expire(std::int64_t now_ns) {
+  if (idle_ns_ <= 0) return;
+  while (oldest_ != kNil && now_ns - entries_[oldest_].last_ts > idle_ns_) {
+    remove(oldest_);
+    ++counters_.expired;
+  }
+}
+
+std::uint32_t MappingTable::find(const ScopeKey& scope) const {
+  const std::uint64_t h = scope.hash();
+  const std::size_t mask = index_.size() - 1;
+  for (std::size_t i = home(h); index_[i] != kNil; i = (i + 1) & mask) {
+    const Entry& e = entries_[index_[i]];
+    if (e.hash == h && e.scope == scope) return index_[i];
+  }
+  return kNil;
+}
+
+std::uint32_t MappingTable::insert(const ScopeKey& scope, std::int64_t ts) {
+  if (free_.empty()) {
+    if (policy_ == FullPolicy::refuse || oldest_ == kNil) {
+      ++counters_.refused;
+      return kNil;
+    }
+    remove(oldest_);
+    ++counters_.evicted;
+  }
+  const std::uint32_t i = free_.back();
+  free_.pop_back();
+  Entry& e = entries_[i];
+  e = Entry{};
+  e.scope = scope;
+  e.hash = scope.hash();
+  e.last_ts = ts;
+  e.in_use = true;
+  const std::size_t mask = index_.size() - 1;
+  std::size_t slot = home(e.hash);
+  while (index_[slot] != kNil)
+    slot = (slot + 1) & mask;
+  index_[slot] = i;
+  link_newest(i);
+  ++size_;
+  ++counters_.inserted;
+  if (size_ > counters_.peak) counters_.peak = size_;
+  return i;
+}
+
+void MappingTable::touch(std::uint32_t i, std::int64_t ts) {
+  Entry& e = entries_[i];
+  if (ts > e.last_ts) e.last_ts = ts;
+  if (newest_ == i) return;
+  unlink(i);
+  link_newest(i);
+}
+
+void MappingTable::remove(std::uint32_t i) {
+  Entry& e = entries_[i];
+  if (!e.in_use) return;
+  erase_index(i);
+  unlink(i);
+  nsh_store_->release(e.nsh);
+  outer_store_->release(e.outer);
+  e.in_use = false;
+  e.nsh = e.outer = kNoHeader;
+  free_.push_back(i);
+  --size_;
+}
+
+void MappingTable::release(std::uint32_t i) {
+  if (!entries_[i].in_use) return;
+  remove(i);
+  ++counters_.released;
+}
+
+bool MappingTable::restore(std::uint32_t i, const Entry& src) {
+  if (i >= entries_.size() || entries_[i].in_use) return false;
+  Entry& e = entries_[i];
+  e = src;
+  e.hash = e.scope.hash();
+  e.in_use = true;
+  const std::size_t mask = index_.size() - 1;
+  std::size_t slot = home(e.hash);
+  while (index_[slot] != kNil)
+    slot = (slot + 1) & mask;
+  index_[slot] = i;
+  link_newest(i);
+  ++size_;
+  if (size_ > counters_.peak) counters_.peak = size_;
+  return true;
+}
+
+void MappingTable::finish_restore() {
+  free_.clear();
+  for (std::size_t i = entries_.size(); i-- > 0;)
+    if (!entries_[i].in_use) free_.push_back(static_cast<std::uint32_t>(i));
+}
+
+void MappingTable::unlink(std::uint32_t i) {
+  Entry& e = entries_[i];
+  if (e.older != kNil)
+    entries_[e.older].newer = e.newer;
+  else
+    oldest_ = e.newer;
+  if (e.newer != kNil)
+    entries_[e.newer].older = e.older;
+  else
+    newest_ = e.older;
+  e.older = e.newer = kNil;
+}
+
+void MappingTable::link_newest(std::uint32_t i) {
+  Entry& e = entries_[i];
+  e.older = newest_;
+  e.newer = kNil;
+  if (newest_ != kNil) entries_[newest_].newer = i;
+  newest_ = i;
+  if (oldest_ == kNil) oldest_ = i;
+}
+
+void MappingTable::erase_index(std::uint32_t idx) {
+  const std::size_t mask = index_.size() - 1;
+  std::size_t i = home(entries_[idx].hash);
+  while (index_[i] != idx)
+    i = (i + 1) & mask;
+  std::size_t j = i;
+  for (;;) {
+    j = (j + 1) & mask;
+    if (index_[j] == kNil) break;
+    const std::size_t k = home(entries_[index_[j]].hash);
+    const bool home_between = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+    if (!home_between) {
+      index_[i] = index_[j];
+      i = j;
+    }
+  }
+  index_[i] = kNil;
+}
+
+}  // namespace pktmap::sfc

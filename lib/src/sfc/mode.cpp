@@ -1,0 +1,125 @@
+// Mode names, configuration checks (draft-song-sfc-legacy-sf-mapping-04 Table 1) and scopes.
+#include "pktmap/sfc/mode.hpp"
+
+#include <cstring>
+
+namespace pktmap::sfc {
+
+const char* mode_name(ModeKind m) {
+  switch (m) {
+    case ModeKind::mac:
+      return "mac";
+    case ModeKind::mac_pair:
+      return "mac-pair";
+    case ModeKind::vlan:
+      return "vlan";
+    case ModeKind::qinq:
+      return "qinq";
+    case ModeKind::five_tuple:
+      return "5tuple";
+  }
+  return "?";
+}
+
+const char* granularity_name(Granularity g) {
+  switch (g) {
+    case Granularity::path:
+      return "path";
+    case Granularity::flow:
+      return "flow";
+    case Granularity::packet:
+      return "packet";
+  }
+  return "?";
+}
+
+bool parse_mode(std::string_view t, ModeKind& out) {
+  for (ModeKind m : {ModeKind::mac, ModeKind::mac_pair, ModeKind::vlan, ModeKind::qinq, ModeKind::five_tuple})
+    if (t == mode_name(m)) {
+      out = m;
+      return true;
+    }
+  return false;
+}
+
+bool parse_granularity(std::string_view t, Granularity& out) {
+  for (Granularity g : {Granularity::path, Granularity::flow, Granularity::packet})
+    if (t == granularity_name(g)) {
+      out = g;
+      return true;
+    }
+  return false;
+}
+
+std::size_t default_limit(ModeKind m) {
+  switch (m) {
+    case ModeKind::mac:
+    case ModeKind::mac_pair:
+      return 16384;  // a common switch MAC-table size (draft-04 §3, open issue)
+    case ModeKind::vlan:
+      return 4094;  // VIDs 1..4094
+    case ModeKind::qinq:
+    case ModeKind::five_tuple:
+      return 65536;
+  }
+  return 0;
+}
+
+std::string check_mode_config(const ModeConfig& c) {
+  const std::size_t limit = c.limit ? c.limit : default_limit(c.kind);
+  if (c.kind == ModeKind::five_tuple && c.per != Granularity::flow)
+    return c.per == Granularity::packet
+               ? "5tuple cannot tell the packets of a flow apart, so it cannot carry per-packet metadata "
+                 "(draft-04 Table 1): use --mode qinq or --mode mac with --per packet"
+               : "5tuple keys are flows: use --per flow, or --mode vlan for per-path keys";
+  if (c.kind == ModeKind::qinq && c.per == Granularity::packet)
+    return "qinq already keys every packet (inner VID); --per path|flow chooses the outer VID";
+  if (c.kind == ModeKind::vlan && c.per == Granularity::packet &&
+      (c.max_in_flight == 0 || c.max_in_flight > 4094))
+    return "vlan per packet needs more than 4094 live keys when the SF can hold that many packets: use "
+           "--mode qinq (inner VID per packet) or --mode mac --per packet";
+  if (c.kind == ModeKind::vlan && limit > 4094)
+    return "vlan has 4094 keys (VIDs 1..4094): --limit at most 4094";
+  if (c.kind == ModeKind::qinq && limit > 4094ull * 4094ull) return "qinq --limit at most 4094*4094";
+  if ((c.kind == ModeKind::mac || c.kind == ModeKind::mac_pair) && limit > (1u << 24))
+    return "MAC modes encode the key in 24 bits: --limit at most 16777216";
+  if (limit == 0) return "--limit must be at least 1";
+  return {};
+}
+
+namespace {
+constexpr std::uint64_t pack16(const std::uint8_t* p) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i)
+    v = v << 8 | p[i];
+  return v;
+}
+}  // namespace
+
+ScopeKey make_scope(Granularity g, const ToSfPacket& p, ByteView frame) {
+  ScopeKey s;
+  s.w[0] = (static_cast<std::uint64_t>(g) + 1) | std::uint64_t{p.side} << 4 | std::uint64_t{p.si} << 8 |
+           std::uint64_t{p.spi} << 16;
+  if (g == Granularity::packet) {
+    s.w[1] = p.serial;
+  } else if (g == Granularity::flow) {
+    if (p.tuple) {
+      const auto& t = *p.tuple;
+      s.w[1] = t.ip_version | std::uint64_t{t.proto} << 8 | std::uint64_t{t.sport} << 16 |
+               std::uint64_t{t.dport} << 32;
+      s.w[2] = pack16(t.src.data());
+      s.w[3] = pack16(t.src.data() + 8);
+      s.w[4] = pack16(t.dst.data());
+      s.w[5] = pack16(t.dst.data() + 8);
+    } else if (frame.size() >= 14) {  // non-IP L2 payload: the MAC pair and ethertype stand for the flow
+      std::uint8_t b[16] = {};
+      std::memcpy(b, frame.data(), 14);
+      s.w[1] = std::uint64_t{1} << 63;
+      s.w[2] = pack16(b);
+      s.w[3] = pack16(b + 8);
+    }
+  }
+  return s;
+}
+
+}  // namespace pktmap::sfc

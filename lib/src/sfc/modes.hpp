@@ -1,0 +1,102 @@
+#pragma once
+// The mode classes (internal: tools reach them through make_mode()).
+#include "pktmap/sfc/mode.hpp"
+
+namespace pktmap::sfc {
+
+// Key = entry index, encoded in the frame by encode()/decode().
+class KeyedMode : public Mode {
+ public:
+  KeyedMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer);
+  Outcome to_sf(const ToSfPacket& p, FrameBuffer& frame) override;
+  FromSfResult from_sf(FrameBuffer& frame, std::uint8_t side, std::int64_t ts) override;
+  void expire(std::int64_t now_ns) override { table_.expire(now_ns); }
+  MappingTable& table() override { return table_; }
+
+ protected:
+  virtual Outcome encode(std::uint32_t index, Entry& e, const ToSfPacket& p, FrameBuffer& frame) = 0;
+  // Reads and removes the key; reversed when the frame itself shows the other direction (swapped MACs).
+  virtual Outcome decode(FrameBuffer& frame, std::uint32_t& index, bool& reversed) = 0;
+  // Whether the SF side a frame returns on tells its direction (vlan: keys are (direction, VID)).
+  [[nodiscard]] virtual bool uses_side() const { return false; }
+  [[nodiscard]] codec::MacAddr key_mac(std::uint32_t index, std::uint8_t lane) const;
+  [[nodiscard]] bool from_pool(const std::uint8_t* mac, std::uint8_t lane) const;
+  static std::uint32_t key_index(const std::uint8_t* mac);
+
+  HeaderStore* nsh_;
+  HeaderStore* outer_;
+  MappingTable table_;
+};
+
+class MacMode final : public KeyedMode {
+ public:
+  using KeyedMode::KeyedMode;
+  ModeKind kind() const override { return ModeKind::mac; }
+
+ protected:
+  Outcome encode(std::uint32_t index, Entry& e, const ToSfPacket& p, FrameBuffer& frame) override;
+  Outcome decode(FrameBuffer& frame, std::uint32_t& index, bool& reversed) override;
+};
+
+class MacPairMode final : public KeyedMode {
+ public:
+  using KeyedMode::KeyedMode;
+  ModeKind kind() const override { return ModeKind::mac_pair; }
+
+ protected:
+  Outcome encode(std::uint32_t index, Entry& e, const ToSfPacket& p, FrameBuffer& frame) override;
+  Outcome decode(FrameBuffer& frame, std::uint32_t& index, bool& reversed) override;
+};
+
+class VlanMode final : public KeyedMode {
+ public:
+  using KeyedMode::KeyedMode;
+  ModeKind kind() const override { return ModeKind::vlan; }
+
+ protected:
+  Outcome encode(std::uint32_t index, Entry& e, const ToSfPacket& p, FrameBuffer& frame) override;
+  Outcome decode(FrameBuffer& frame, std::uint32_t& index, bool& reversed) override;
+  bool uses_side() const override { return true; }
+};
+
+// qinq: outer S-tag VID per path or flow (table of outer keys), inner C-tag VID per packet (table of
+// headers).
+class QinqMode final : public Mode {
+ public:
+  QinqMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer);
+  ModeKind kind() const override { return ModeKind::qinq; }
+  Outcome to_sf(const ToSfPacket& p, FrameBuffer& frame) override;
+  FromSfResult from_sf(FrameBuffer& frame, std::uint8_t side, std::int64_t ts) override;
+  void expire(std::int64_t now_ns) override {
+    outer_keys_.expire(now_ns);
+    packets_.expire(now_ns);
+  }
+  MappingTable& table() override { return packets_; }
+  std::size_t table_count() const override { return 2; }
+  MappingTable& table_at(std::size_t i) override { return i == 0 ? packets_ : outer_keys_; }
+
+ private:
+  HeaderStore* nsh_;
+  HeaderStore* outer_;
+  MappingTable outer_keys_;  // scope -> outer VID (index + 1); aux = next inner VID
+  MappingTable packets_;     // (outer VID, inner VID) -> header
+};
+
+// 5tuple: the inner flow itself is the key, one entry per direction (draft-04 Table 1); nothing is written
+// into the frame. A frame whose reversed 5-tuple is known is a reply to that entry.
+class FiveTupleMode final : public Mode {
+ public:
+  FiveTupleMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer);
+  ModeKind kind() const override { return ModeKind::five_tuple; }
+  Outcome to_sf(const ToSfPacket& p, FrameBuffer& frame) override;
+  FromSfResult from_sf(FrameBuffer& frame, std::uint8_t side, std::int64_t ts) override;
+  void expire(std::int64_t now_ns) override { table_.expire(now_ns); }
+  MappingTable& table() override { return table_; }
+
+ private:
+  HeaderStore* nsh_;
+  HeaderStore* outer_;
+  MappingTable table_;
+};
+
+}  // namespace pktmap::sfc

@@ -1,0 +1,227 @@
+#include "pktmap/sfc/proxy.hpp"
+
+#include <array>
+#include <cstring>
+
+#include "mode_common.hpp"
+#include "pktmap/error.hpp"
+
+namespace pktmap::sfc {
+
+namespace {
+bool is_l3(std::uint8_t np) {
+  return np == codec::nsh_np::ipv4 || np == codec::nsh_np::ipv6 || np == codec::nsh_np::mpls;
+}
+std::uint16_t ethertype_for(std::uint8_t np) {
+  return np == codec::nsh_np::ipv4   ? codec::ethertype::ipv4
+         : np == codec::nsh_np::ipv6 ? codec::ethertype::ipv6
+                                     : codec::ethertype::mpls;
+}
+}  // namespace
+
+ScopeKey Proxy::path_scope(std::uint32_t spi) {
+  ScopeKey s;
+  s.w[0] = 0x30 | std::uint64_t{spi} << 8;
+  return s;
+}
+
+Proxy::Proxy(const ProxyConfig& cfg)
+    : cfg_(cfg),
+      nsh_store_(cfg.header_capacity, codec::kNshMaxLen),
+      outer_store_(cfg.header_capacity, kMaxOuterLen),
+      paths_(cfg.path_capacity, cfg.mode.idle_ns, FullPolicy::evict_oldest, nsh_store_, outer_store_) {
+  if (std::string why = check_mode_config(cfg.mode); !why.empty()) throw SetupError(why);
+  mode_ = make_mode(cfg.mode, nsh_store_, outer_store_);
+  for (auto [fwd, rev] : cfg.path_pairs) {
+    if (fwd == rev || pair_of_.count(fwd) || pair_of_.count(rev))
+      throw SetupError("path pair " + std::to_string(fwd) + ":" + std::to_string(rev) +
+                       ": each SPI may appear in one pair only");
+    pair_of_[fwd] = rev;
+    pair_of_[rev] = fwd;
+    side_[fwd] = kSideForward;
+    side_[rev] = kSideReverse;
+  }
+}
+
+std::uint8_t Proxy::side_of(std::uint32_t spi) const {
+  auto it = side_.find(spi);
+  return it == side_.end() ? kSideForward : it->second;
+}
+
+bool Proxy::reverse_of(std::uint32_t spi, std::uint32_t& out) const {
+  auto it = pair_of_.find(spi);
+  if (it == pair_of_.end()) return false;
+  out = it->second;
+  return true;
+}
+
+SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial, FrameBuffer& to_sf,
+                          bool keep_header) {
+  SffResult r;
+  mode_->expire(ts);
+  paths_.expire(ts);
+  auto loc = locate_nsh(frame);
+  if (!loc) {
+    r.verdict = SffVerdict::reject;
+    r.outcome = loc.outcome();
+    return r;
+  }
+  if (loc->transport == Transport::none) {
+    r.verdict = SffVerdict::relay_not_nsh;
+    return r;
+  }
+  const codec::NshView& v = loc->nsh;
+  r.transport = loc->transport;
+  r.spi = v.spi;
+  r.si = v.si;
+  r.md_type = v.md_type;
+  r.side = side_of(v.spi);
+  if (v.payload.empty() && !v.oam) {  // congruent metadata: the SFF's business, never the SF's
+    r.verdict = SffVerdict::relay_congruent;
+    return r;
+  }
+  r.verdict = SffVerdict::drop;
+  if (Outcome o = check_nsh_policy(v, cfg_.policy); !o.ok()) {
+    r.outcome = o;
+    return r;
+  }
+  // Toward the SF: an L3 payload gets a new L2 header; an L2 payload keeps its frame.
+  const std::uint8_t np = v.next_proto;
+  if (!is_l3(np) && np != codec::nsh_np::ethernet) {
+    r.outcome = unsupported("sf_payload_unsupported");  // NSH in NSH: nothing a legacy SF can take
+    return r;
+  }
+  if (!to_sf.assign(v.payload)) {
+    r.outcome = unsupported("frame_too_large");
+    return r;
+  }
+  flow::FiveTuple tuple;
+  const flow::FiveTuple* tp = nullptr;
+  ByteView l3;
+  if (is_l3(np)) {
+    std::uint8_t* h = to_sf.push_front(codec::kEthernetHeaderLen);
+    detail::put_mac(h, cfg_.sf_mac);
+    detail::put_mac(h + 6, cfg_.proxy_mac);
+    store_be16(h + 12, ethertype_for(np));
+    if (np != codec::nsh_np::mpls) l3 = v.payload;
+  } else {
+    if (v.payload.size() < codec::kEthernetHeaderLen) {
+      r.outcome = truncated("inner_ethernet_truncated");
+      return r;
+    }
+    const detail::L3Start s = detail::find_l3(v.payload);
+    if (s.ok && (s.ethertype == codec::ethertype::ipv4 || s.ethertype == codec::ethertype::ipv6))
+      l3 = v.payload.subspan(s.offset);
+  }
+  if (!l3.empty()) {
+    auto t = flow::extract_five_tuple(l3);
+    if (t.ok() || t.name() == "flow_ports_truncated") {
+      tuple = t->tuple;
+      tp = &tuple;
+    }
+  }
+  // Intern the header and the normalized outer headers.
+  std::array<std::uint8_t, kMaxOuterLen> outer{};
+  std::memcpy(outer.data(), frame.data(), loc->nsh_offset);
+  normalize_outer(MutableByteView(outer.data(), loc->nsh_offset), *loc);
+  ToSfPacket p;
+  p.spi = v.spi;
+  p.si = v.si;
+  p.next_proto = np;
+  p.side = r.side;
+  p.ts = ts;
+  p.serial = serial;
+  p.tuple = tp;
+  p.nsh = nsh_store_.intern(v.header);
+  p.outer = outer_store_.intern(ByteView(outer.data(), loc->nsh_offset));
+  p.outer_ip_off = loc->ip_off;
+  p.outer_l4_off = loc->l4_off;
+  p.outer_ip_version = loc->ip_version;
+  p.outer_l4_proto = loc->l4_proto;
+  if (p.nsh == kNoHeader || p.outer == kNoHeader) {
+    nsh_store_.release(p.nsh);
+    outer_store_.release(p.outer);
+    r.outcome = unsupported("header_store_full");
+    return r;
+  }
+  // The path's latest header, for replies mapped to the reverse path (only paired paths are asked for).
+  std::uint32_t pi = MappingTable::kNil;
+  if (pair_of_.count(v.spi) != 0) {
+    const ScopeKey ps = path_scope(v.spi);
+    pi = paths_.find(ps);
+    if (pi == MappingTable::kNil)
+      pi = paths_.insert(ps, ts);
+    else
+      paths_.touch(pi, ts);
+  }
+  if (pi != MappingTable::kNil) {
+    Entry& pe = paths_.at(pi);
+    nsh_store_.release(pe.nsh);
+    outer_store_.release(pe.outer);
+    detail::fill_entry(pe, p, nsh_store_, outer_store_);
+  }
+  r.outcome = mode_->to_sf(p, to_sf);
+  if (r.outcome.ok()) {
+    r.verdict = SffVerdict::to_sf;
+    if (keep_header) {
+      r.nsh = p.nsh;
+      nsh_store_.retain(p.nsh);
+    }
+  }
+  nsh_store_.release(p.nsh);
+  outer_store_.release(p.outer);
+  return r;
+}
+
+SfResult Proxy::to_sff(FrameBuffer& frame, std::uint8_t side, std::int64_t ts) {
+  SfResult r;
+  mode_->expire(ts);
+  paths_.expire(ts);
+  FromSfResult m = mode_->from_sf(frame, side, ts);
+  if (!m.outcome.ok()) {
+    r.outcome = m.outcome;
+    return r;
+  }
+  Entry h = m.entry;  // holds one reference on h.nsh / h.outer
+  r.reversed = m.reversed;
+  if (m.reversed) {
+    std::uint32_t rev = 0;
+    std::uint32_t pi = MappingTable::kNil;
+    if (!reverse_of(h.spi, rev))
+      r.outcome = unsupported("reverse_path_not_configured");
+    else if ((pi = paths_.find(path_scope(rev))) == MappingTable::kNil)
+      r.outcome = unsupported("reverse_path_unseen");
+    nsh_store_.release(h.nsh);
+    outer_store_.release(h.outer);
+    if (!r.outcome.ok()) return r;
+    h = paths_.at(pi);
+    nsh_store_.retain(h.nsh);
+    outer_store_.retain(h.outer);
+  }
+  const ByteView nsh = nsh_store_.get(h.nsh);
+  const ByteView outer = outer_store_.get(h.outer);
+  bool ok = true;
+  if (h.next_proto != codec::nsh_np::ethernet) {
+    const detail::L3Start s = detail::find_l3(frame.view());
+    ok = s.ok && frame.pop_front(s.offset);
+  }
+  std::uint8_t* at = ok ? frame.push_front(nsh.size() + outer.size()) : nullptr;
+  if (!at) {
+    r.outcome = ok ? unsupported("no_headroom") : truncated("sf_frame_truncated");
+  } else {
+    if (!outer.empty()) std::memcpy(at, outer.data(), outer.size());
+    std::memcpy(at + outer.size(), nsh.data(), nsh.size());
+    // RFC 8300 §2.3: the proxy decrements SI on behalf of the SF; TTL is an SFF's business (unchanged).
+    codec::set_nsh_si(at + outer.size(), static_cast<std::uint8_t>(h.si - 1));
+    finish_outer(frame.mut(), outer.size(), h.outer_ip_off, h.outer_l4_off, h.outer_ip_version,
+                 h.outer_l4_proto, ip_id_++);
+    r.spi = h.spi;
+    r.nsh_offset = outer.size();
+    r.nsh_len = nsh.size();
+  }
+  nsh_store_.release(h.nsh);
+  outer_store_.release(h.outer);
+  return r;
+}
+
+}  // namespace pktmap::sfc

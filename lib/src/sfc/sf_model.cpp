@@ -1,0 +1,257 @@
+#include "pktmap/sfc/sf_model.hpp"
+
+#include <cstring>
+
+#include "mode_common.hpp"
+#include "pktmap/codec/tcp.hpp"
+#include "pktmap/codec/transport_checksum.hpp"
+#include "pktmap/flow/five_tuple.hpp"
+#include "pktmap/wire/checksum.hpp"
+
+namespace pktmap::sfc {
+
+namespace {
+constexpr std::uint8_t kTcp = 6;
+
+bool matches(const FlowMatch& m, const flow::FiveTuple& t) {
+  return (m.proto < 0 || m.proto == t.proto) && (m.sport < 0 || m.sport == t.sport) &&
+         (m.dport < 0 || m.dport == t.dport);
+}
+
+struct Parsed {
+  detail::L3Start l3;
+  flow::FiveTuple tuple;
+  bool has_tuple = false;
+};
+Parsed parse(const FrameBuffer& b) {
+  Parsed p;
+  p.l3 = detail::find_l3(b.view());
+  if (!p.l3.ok) return p;
+  auto t = flow::extract_five_tuple(b.view().subspan(p.l3.offset));
+  if (t.ok()) {
+    p.tuple = t->tuple;
+    p.has_tuple = true;
+  }
+  return p;
+}
+}  // namespace
+
+bool SfModelConfig::transparent() const {
+  return drop_probability <= 0 && drop_match.empty() && reorder_window == 0 && !inject_rst && !rewrite_src &&
+         !rewrite_dst && !strip_vlan && set_dscp < 0 && ttl_decrement == 0;
+}
+
+SfModel::SfModel(const SfModelConfig& cfg) : cfg_(cfg), pool_(cfg.reorder_window + 4), rng_(cfg.seed) {
+  free_.reserve(pool_.size());
+  held_.reserve(pool_.size());
+  out_.reserve(pool_.size());
+  for (auto& f : pool_)
+    free_.push_back(&f);
+}
+
+std::uint64_t SfModel::next_random() {  // SplitMix64
+  std::uint64_t z = (rng_ += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+SfFrame* SfModel::acquire() {
+  if (free_.empty()) return nullptr;
+  SfFrame* f = free_.back();
+  free_.pop_back();
+  f->pid = 0;
+  f->injected = false;
+  f->answers_pid = 0;
+  return f;
+}
+
+void SfModel::release(SfFrame* f) {
+  free_.push_back(f);
+}
+
+SfFrame* SfModel::next_out() {
+  if (out_head_ == out_.size()) {
+    out_.clear();
+    out_head_ = 0;
+    return nullptr;
+  }
+  return out_[out_head_++];
+}
+
+void SfModel::emit(SfFrame* f) {
+  if (cfg_.reorder_window == 0) {
+    out_.push_back(f);
+    return;
+  }
+  held_.push_back(f);
+  if (held_.size() > cfg_.reorder_window) {
+    const std::size_t i = next_random() % held_.size();
+    out_.push_back(held_[i]);
+    held_[i] = held_.back();
+    held_.pop_back();
+  }
+}
+
+void SfModel::flush() {
+  while (!held_.empty()) {
+    const std::size_t i = next_random() % held_.size();
+    out_.push_back(held_[i]);
+    held_[i] = held_.back();
+    held_.pop_back();
+  }
+}
+
+bool SfModel::drop(const SfFrame& f) {
+  if (cfg_.drop_match.empty() && cfg_.drop_probability <= 0) return false;  // no parse for a transparent SF
+  const Parsed p = parse(f.buf);
+  if (p.has_tuple) {
+    for (const auto& m : cfg_.drop_match)
+      if (matches(m, p.tuple)) return true;
+  }
+  if (cfg_.drop_probability <= 0) return false;
+  std::uint64_t r;
+  if (cfg_.drop_per_flow && p.has_tuple) {  // the same decision for both directions of a flow
+    const flow::FiveTuple& t = p.tuple;
+    const flow::FiveTuple rev = t.reversed();
+    r = (t.hash() ^ rev.hash()) ^ (cfg_.seed * 0x9e3779b97f4a7c15ULL);
+    r ^= r >> 29;
+    r *= 0xbf58476d1ce4e5b9ULL;
+    r ^= r >> 32;
+  } else {
+    r = next_random();
+  }
+  return static_cast<double>(r >> 11) * 0x1.0p-53 < cfg_.drop_probability;
+}
+
+void SfModel::modify(SfFrame& f) {
+  bool changed = false;
+  if (cfg_.strip_vlan) {
+    while (f.buf.size() >= 18 && codec::is_vlan_tpid(load_be16(f.buf.data() + 12))) {
+      f.buf.set_start(codec::pop_vlan_tag(f.buf.data()));
+      changed = true;
+    }
+  }
+  if (cfg_.rewrite_dst && f.buf.size() >= 14) {
+    detail::put_mac(f.buf.data(), *cfg_.rewrite_dst);
+    changed = true;
+  }
+  if (cfg_.rewrite_src && f.buf.size() >= 14) {
+    detail::put_mac(f.buf.data() + 6, *cfg_.rewrite_src);
+    changed = true;
+  }
+  if (cfg_.set_dscp >= 0 || cfg_.ttl_decrement > 0) {
+    const detail::L3Start l3 = detail::find_l3(f.buf.view());
+    std::uint8_t* ip = f.buf.data() + l3.offset;
+    const std::size_t n = l3.ok ? f.buf.size() - l3.offset : 0;
+    if (l3.ok && l3.ethertype == codec::ethertype::ipv4 && n >= 20) {
+      const std::uint16_t old0 = load_be16(ip), old4 = load_be16(ip + 8);
+      if (cfg_.set_dscp >= 0) ip[1] = static_cast<std::uint8_t>(cfg_.set_dscp << 2 | (ip[1] & 3));
+      if (cfg_.ttl_decrement > 0)
+        ip[8] = static_cast<std::uint8_t>(ip[8] > cfg_.ttl_decrement ? ip[8] - cfg_.ttl_decrement : 0);
+      std::uint16_t c = load_be16(ip + 10);
+      c = checksum_adjust16(c, old0, load_be16(ip));  // RFC 1624
+      c = checksum_adjust16(c, old4, load_be16(ip + 8));
+      store_be16(ip + 10, c);
+      changed = true;
+    } else if (l3.ok && l3.ethertype == codec::ethertype::ipv6 && n >= 40) {
+      if (cfg_.set_dscp >= 0) {  // traffic class spans bytes 0-1; keep the ECN bits
+        const std::uint8_t tc = static_cast<std::uint8_t>(cfg_.set_dscp << 2 | (((ip[1] >> 4) & 3)));
+        ip[0] = static_cast<std::uint8_t>(0x60 | tc >> 4);
+        ip[1] = static_cast<std::uint8_t>((tc & 0x0f) << 4 | (ip[1] & 0x0f));
+      }
+      if (cfg_.ttl_decrement > 0)
+        ip[7] = static_cast<std::uint8_t>(ip[7] > cfg_.ttl_decrement ? ip[7] - cfg_.ttl_decrement : 0);
+      changed = true;
+    }
+  }
+  if (changed) ++counters_.modified;
+}
+
+// A RST|ACK answering a SYN: L2 addresses swapped (tags kept, as an SF cloning the exemplar's L2 would), IP
+// addresses and ports swapped, ack = SYN seq + 1; it leaves from the other side of the SF.
+void SfModel::inject_reply(const SfFrame& syn) {
+  const Parsed p = parse(syn.buf);
+  SfFrame* f = acquire();
+  if (!f) return;
+  const std::uint8_t* s = syn.buf.data();
+  const std::size_t l2 = p.l3.offset;
+  const bool v4 = p.tuple.ip_version == 4;
+  const std::size_t iphl = v4 ? std::size_t{s[l2] & 0x0fu} * 4 : 40;  // IPv6: SYNs here carry no ext headers
+  const std::uint8_t* tcp = s + l2 + iphl;
+  const std::size_t iplen = v4 ? 20 : 40;
+  std::uint8_t bytes[128 + 40] = {};
+  std::memcpy(bytes, s + 6, 6);
+  std::memcpy(bytes + 6, s, 6);
+  std::memcpy(bytes + 12, s + 12, l2 - 12);
+  std::uint8_t* ip = bytes + l2;
+  if (v4) {
+    ip[0] = 0x45;
+    store_be16(ip + 2, 40);
+    ip[6] = 0x40;  // DF
+    ip[8] = 64;
+    ip[9] = kTcp;
+    std::memcpy(ip + 12, s + l2 + 16, 4);
+    std::memcpy(ip + 16, s + l2 + 12, 4);
+    store_be16(ip + 10, internet_checksum(ByteView(ip, 20)));
+  } else {
+    ip[0] = 0x60;
+    store_be16(ip + 4, 20);
+    ip[6] = kTcp;
+    ip[7] = 64;
+    std::memcpy(ip + 8, s + l2 + 24, 16);
+    std::memcpy(ip + 24, s + l2 + 8, 16);
+  }
+  std::uint8_t* t = ip + iplen;
+  std::memcpy(t, tcp + 2, 2);
+  std::memcpy(t + 2, tcp, 2);
+  store_be32(t + 8, load_be32(tcp + 4) + 1);
+  t[12] = 0x50;
+  t[13] = codec::tcp_flag::rst | codec::tcp_flag::ack;
+  MutableByteView seg(t, 20);
+  if (v4) {
+    codec::set_transport_checksum(seg, p.tuple.dst_v4(), p.tuple.src_v4(), kTcp);
+  } else {
+    codec::Ipv6Addr a, b;
+    std::memcpy(a.data(), ip + 8, 16);
+    std::memcpy(b.data(), ip + 24, 16);
+    codec::set_transport_checksum(seg, a, b, kTcp);
+  }
+  f->buf.assign(ByteView(bytes, l2 + iplen + 20));
+  f->injected = true;
+  f->answers_pid = syn.pid;
+  f->spi = syn.spi;
+  f->ts = syn.ts;
+  f->side = syn.side ^ 1;
+  ++counters_.injected;
+  emit(f);
+}
+
+void SfModel::submit(SfFrame* f) {
+  ++counters_.received;
+  if (cfg_.inject_rst) {
+    const Parsed p = parse(f->buf);
+    const std::size_t iphl = !p.has_tuple              ? 0
+                             : p.tuple.ip_version == 4 ? std::size_t{f->buf.data()[p.l3.offset] & 0x0fu} * 4
+                                                       : 40;
+    if (p.has_tuple && p.tuple.proto == kTcp && p.l3.offset <= 40 &&
+        f->buf.size() >= p.l3.offset + iphl + 20 && matches(cfg_.rst_match, p.tuple)) {
+      const std::uint8_t flags = f->buf.data()[p.l3.offset + iphl + 13];
+      if ((flags & (codec::tcp_flag::syn | codec::tcp_flag::ack)) == codec::tcp_flag::syn) {
+        inject_reply(*f);
+        ++counters_.dropped;  // the firewall refuses the SYN
+        release(f);
+        return;
+      }
+    }
+  }
+  if (drop(*f)) {
+    ++counters_.dropped;
+    release(f);
+    return;
+  }
+  modify(*f);
+  emit(f);
+}
+
+}  // namespace pktmap::sfc

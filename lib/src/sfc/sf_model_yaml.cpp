@@ -1,0 +1,130 @@
+// The SF model file (sfcproxy-replay --sf), parsed with yaml-cpp into SfModelConfig with bounded values.
+#include <yaml-cpp/yaml.h>
+
+#include "pktmap/error.hpp"
+#include "pktmap/sfc/sf_model.hpp"
+
+namespace pktmap::sfc {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& file, const YAML::Node& n, const std::string& key,
+                       const std::string& what) {
+  const auto m = n.Mark();
+  throw SetupError(file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " + key +
+                   ": " + what);
+}
+
+template <class T>
+T scalar(const std::string& file, const YAML::Node& n, const std::string& key) {
+  try {
+    return n.as<T>();
+  } catch (const YAML::Exception&) {
+    fail(file, n, key, "wrong type");
+  }
+}
+
+long bounded(const std::string& file, const YAML::Node& n, const std::string& key, long lo, long hi) {
+  const long v = scalar<long>(file, n, key);
+  if (v < lo || v > hi) fail(file, n, key, "must be in " + std::to_string(lo) + ".." + std::to_string(hi));
+  return v;
+}
+
+FlowMatch flow_match(const std::string& file, const YAML::Node& n, const std::string& key) {
+  FlowMatch m;
+  if (!n.IsMap()) fail(file, n, key, "expected a map like {proto: tcp, dport: 23}");
+  for (const auto& kv : n) {
+    const auto k = kv.first.as<std::string>();
+    if (k == "proto") {
+      const auto v = kv.second.as<std::string>();
+      m.proto = v == "tcp"   ? 6
+                : v == "udp" ? 17
+                             : static_cast<int>(bounded(file, kv.second, key + ".proto", 0, 255));
+    } else if (k == "sport") {
+      m.sport = static_cast<int>(bounded(file, kv.second, key + ".sport", 0, 65535));
+    } else if (k == "dport") {
+      m.dport = static_cast<int>(bounded(file, kv.second, key + ".dport", 0, 65535));
+    } else {
+      fail(file, kv.first, key + "." + k, "unknown key (proto, sport, dport)");
+    }
+  }
+  return m;
+}
+
+codec::MacAddr mac(const std::string& file, const YAML::Node& n, const std::string& key) {
+  codec::MacAddr m;
+  if (!codec::parse_mac(scalar<std::string>(file, n, key), m)) fail(file, n, key, "not a MAC address");
+  return m;
+}
+
+}  // namespace
+
+SfModelConfig load_sf_model(const std::string& file) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw SetupError(file + ": cannot read SF model");
+  } catch (const YAML::ParserException& e) {
+    throw SetupError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                     ": " + e.msg);
+  }
+  SfModelConfig c;
+  if (root.IsNull()) return c;
+  if (!root.IsMap()) fail(file, root, "(top)", "expected a map of behaviours");
+  for (const auto& kv : root) {
+    const auto key = kv.first.as<std::string>();
+    const YAML::Node& v = kv.second;
+    if (key == "seed") {
+      c.seed = scalar<std::uint64_t>(file, v, key);
+    } else if (key == "drop") {
+      if (!v.IsMap()) fail(file, v, key, "expected {probability: P, per: packet|flow, match: [...]}");
+      for (const auto& d : v) {
+        const auto k = d.first.as<std::string>();
+        if (k == "probability") {
+          c.drop_probability = scalar<double>(file, d.second, "drop.probability");
+          if (c.drop_probability < 0 || c.drop_probability > 1)
+            fail(file, d.second, "drop.probability", "must be in 0..1");
+        } else if (k == "per") {
+          const auto per = scalar<std::string>(file, d.second, "drop.per");
+          if (per != "packet" && per != "flow") fail(file, d.second, "drop.per", "packet or flow");
+          c.drop_per_flow = per == "flow";
+        } else if (k == "match") {
+          if (!d.second.IsSequence()) fail(file, d.second, "drop.match", "expected a list");
+          for (const auto& m : d.second)
+            c.drop_match.push_back(flow_match(file, m, "drop.match"));
+        } else {
+          fail(file, d.first, "drop." + k, "unknown key (probability, per, match)");
+        }
+      }
+    } else if (key == "reorder") {
+      if (!v.IsMap() || !v["window"]) fail(file, v, key, "expected {window: N}");
+      c.reorder_window = static_cast<std::size_t>(
+          bounded(file, v["window"], "reorder.window", 0, static_cast<long>(SfModel::kMaxReorderWindow)));
+    } else if (key == "inject_rst") {
+      if (v.IsScalar()) {
+        c.inject_rst = scalar<bool>(file, v, key);
+      } else {
+        c.inject_rst = true;
+        c.rst_match = flow_match(file, v, key);
+      }
+    } else if (key == "rewrite_l2") {
+      if (!v.IsMap()) fail(file, v, key, "expected {src: MAC, dst: MAC}");
+      if (v["src"]) c.rewrite_src = mac(file, v["src"], "rewrite_l2.src");
+      if (v["dst"]) c.rewrite_dst = mac(file, v["dst"], "rewrite_l2.dst");
+    } else if (key == "strip_vlan") {
+      c.strip_vlan = scalar<bool>(file, v, key);
+    } else if (key == "dscp") {
+      c.set_dscp = static_cast<int>(bounded(file, v, key, 0, 63));
+    } else if (key == "ttl_decrement") {
+      c.ttl_decrement = static_cast<int>(bounded(file, v, key, 0, 255));
+    } else {
+      fail(
+          file, kv.first, key,
+          "unknown behaviour (seed, drop, reorder, inject_rst, rewrite_l2, strip_vlan, dscp, ttl_decrement)");
+    }
+  }
+  return c;
+}
+
+}  // namespace pktmap::sfc

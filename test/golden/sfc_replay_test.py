@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""sfcproxy-replay end-to-end cases: sfc_replay_test.py CASE BIN_DIR SOURCE_DIR.
+
+Inputs are the committed captures/sfc-sample.pcap, SF models in test/data/sfc/, and captures generated here
+with pktmap-gencap; every expectation is a property of the modes (which ones keep which key), not a copy of
+a previous run's numbers.
+"""
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+CASE, BIN, SRC = sys.argv[1], sys.argv[2], sys.argv[3]
+REPLAY = os.path.join(BIN, "sfcproxy-replay")
+SAMPLE = os.path.join(SRC, "captures", "sfc-sample.pcap")
+MODELS = os.path.join(SRC, "test", "data", "sfc")
+PAIRS = [a for i in range(12) for a in ("--pair", f"{101 + i}:{201 + i}")]
+TMP = tempfile.mkdtemp(prefix="sfc-replay-")
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def replay(*args, expect_rc=None):
+    p = subprocess.run([REPLAY, *args], capture_output=True, text=True, timeout=100)
+    if expect_rc is not None:
+        check(p.returncode == expect_rc, f"{' '.join(args)}: exit {p.returncode}, wanted {expect_rc}: {p.stderr}")
+    return p
+
+
+def report(*args, expect_rc=None):
+    p = replay(*args, "--json", expect_rc=expect_rc)
+    try:
+        return json.loads(p.stdout)
+    except json.JSONDecodeError:
+        failures.append(f"{args}: no JSON report: {p.stdout!r} {p.stderr!r}")
+        raise
+
+
+def gencap(name, *args):
+    path = os.path.join(TMP, name)
+    subprocess.run([os.path.join(BIN, "pktmap-gencap"), "sfc", "-o", path, *args], check=True)
+    return path
+
+
+def case_transparent():
+    # Per-packet keys carry any metadata: every returned packet is restored exactly.
+    for mode, per in [("mac", "packet"), ("mac-pair", "packet"), ("vlan", "packet"), ("qinq", "path"),
+                      ("qinq", "flow")]:
+        r = report("-r", SAMPLE, "--mode", mode, "--per", per, "-w", os.path.join(TMP, "o.pcap"), expect_rc=0)
+        a = r["accuracy"]
+        check(r["to_sf"] > 1900 and a["exact"] == r["to_sf"] == r["sf_returned"], f"{mode}/{per}: {a}")
+        check(r["nsh"]["md1"] + r["nsh"]["md2"] == r["nsh"]["total"], f"{mode}/{per}: md counts")
+        check(r["not_nsh_passed"] + r["nsh"]["total"] == r["packets_in"], f"{mode}/{per}: packet accounting")
+        check(r["written"] == r["packets_in"], f"{mode}/{per}: every input packet written back")
+    # The sample has per-flow and per-packet metadata: coarser keys restore the right path, other metadata.
+    for mode, per in [("mac", "path"), ("vlan", "flow"), ("5tuple", "flow")]:
+        a = report("-r", SAMPLE, "--mode", mode, "--per", per, expect_rc=0)["accuracy"]
+        check(a["exact"] > 0 and a["path_only"] > 0 and a["wrong_path"] == 0 and a["lost"] == 0, f"{mode}/{per}: {a}")
+    # Path-only metadata (the benchmark mix): every mode fits at its coarsest granularity.
+    md1 = gencap("md1.pcap", "--mix", "md1-eth-ipv4", "--packets", "3000", "--flows", "200", "--paths", "10")
+    for mode, per in [("mac", "path"), ("mac-pair", "path"), ("vlan", "path"), ("qinq", "path"), ("5tuple", "flow")]:
+        r = report("-r", md1, "--mode", mode, "--per", per, expect_rc=0)
+        check(r["accuracy"]["exact"] == r["to_sf"] == 3000, f"md1 {mode}/{per}: {r['accuracy']}")
+
+
+def case_rewrite_l2():
+    model = os.path.join(MODELS, "rewrite-l2.yaml")
+    for mode in ("mac", "mac-pair"):
+        r = report("-r", SAMPLE, "--mode", mode, "--per", "packet", "--sf", model, expect_rc=3)
+        check(r["accuracy"]["exact"] == 0 and r["accuracy"]["lost"] == r["to_sf"], f"{mode}: {r['accuracy']}")
+    for mode, per in [("vlan", "packet"), ("qinq", "flow")]:
+        r = report("-r", SAMPLE, "--mode", mode, "--per", per, "--sf", model, expect_rc=0)
+        check(r["accuracy"]["exact"] == r["to_sf"], f"{mode}: {r['accuracy']}")
+
+
+def case_reverse_rst():
+    model = os.path.join(MODELS, "reverse-rst.yaml")
+    for mode in ("vlan", "mac-pair", "5tuple"):
+        r = report("-r", SAMPLE, "--mode", mode, "--per", "flow", "--sf", model, *PAIRS)
+        a = r["accuracy"]
+        check(r["sf_injected"] > 0 and a["injected_mapped"] > 0 and a["injected_wrong"] == 0, f"{mode}: {a}")
+        check(a["injected_mapped"] + a["injected_lost"] == r["sf_injected"], f"{mode}: injected accounting {a}")
+        check(set(r["drops"]) <= {"reverse_path_unseen"}, f"{mode}: only unseen reverse paths lost: {r['drops']}")
+    r = report("-r", SAMPLE, "--mode", "mac", "--per", "flow", "--sf", model, *PAIRS, expect_rc=3)
+    check(r["accuracy"]["injected_mapped"] == 0 and r["accuracy"]["injected_lost"] == r["sf_injected"] > 0,
+          f"mac maps no L2-reversed reply: {r['accuracy']}")
+    r = report("-r", SAMPLE, "--mode", "vlan", "--per", "flow", "--sf", model, expect_rc=3)
+    check(r["accuracy"]["injected_mapped"] == 0 and r["drops"].get("reverse_path_not_configured", 0) > 0,
+          f"vlan without --pair: {r['drops']}")
+
+
+def case_refused():
+    for args, names in [(["--mode", "5tuple", "--per", "packet"], ("qinq", "mac")),
+                        (["--mode", "vlan", "--per", "packet", "--to-sf", os.path.join(TMP, "x.pcap"),
+                          "--state-out", os.path.join(TMP, "x.state")], ("qinq",)),
+                        (["--mode", "vlan", "--limit", "5000"], ("4094",))]:
+        p = replay("-r", SAMPLE, *args, expect_rc=1)
+        check(all(n in p.stderr for n in names), f"{args}: message should name {names}: {p.stderr}")
+    check(not os.path.exists(os.path.join(TMP, "x.pcap")), "no output from a refused run")
+    p = replay("-r", SAMPLE, "--sf", os.path.join(MODELS, "bad-key.yaml"), expect_rc=2)
+    check("bad-key.yaml:2:1: colour" in p.stderr, f"SF model error names file:line:col and key: {p.stderr}")
+
+
+def case_exit_codes():
+    replay("--mode", "mac", expect_rc=1)
+    replay("-r", os.path.join(TMP, "missing.pcap"), expect_rc=2)
+    # Table refusing when full: the packets it refuses are counted by name.
+    r = report("-r", SAMPLE, "--mode", "mac", "--per", "flow", "--limit", "8", "--full", "refuse")
+    check(r["table"]["refused"] > 0 and r["drops"].get("table_full_refused") == r["table"]["refused"], str(r["table"]))
+    r = report("-r", SAMPLE, "--mode", "mac", "--per", "flow", "--limit", "8")
+    check(r["table"]["evicted"] > 0 and r["table"]["peak"] == 8, str(r["table"]))
+    r = report("-r", SAMPLE, "--mode", "mac", "--per", "flow", "--idle", "0.005")
+    check(r["table"]["expired"] > 0, f"idle expiry on capture time: {r['table']}")
+
+
+def write_pcap(path, frames, corrupt_tail=False):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for i, fr in enumerate(frames):
+            f.write(struct.pack("<IIII", 1767268800 + i, 0, len(fr), len(fr)) + fr)
+        if corrupt_tail:
+            f.write(struct.pack("<IIII", 1767268900, 0, 0x7FFFFFF0, 0x7FFFFFF0) + b"\x00" * 8)
+
+
+def case_malformed():
+    with open(SAMPLE, "rb") as f:
+        raw = f.read()
+    # The first Ethernet/NSH frame of the sample.
+    off = 24
+    nsh = b""
+    while off < len(raw) and nsh[12:14] != b"\x89\x4f":
+        incl = struct.unpack("<I", raw[off + 8:off + 12])[0]
+        nsh = raw[off + 16:off + 16 + incl]
+        off += 16 + incl
+    check(nsh[12:14] == b"\x89\x4f", "fixture: frame 3 is Ethernet/NSH")
+    bad_len = bytearray(nsh)
+    bad_len[15] = (bad_len[15] & 0xC0) | 0x01  # NSH Length 1 word
+    cases = [nsh[:10], nsh[:20], bytes(bad_len), nsh]
+    path = os.path.join(TMP, "bad.pcap")
+    write_pcap(path, cases, corrupt_tail=True)
+    rej = os.path.join(TMP, "rejected.pcap")
+    r = report("-r", path, "--mode", "vlan", "--rejected", rej, expect_rc=2)
+    check(sum(r["rejected"].values()) == 3 and r["accuracy"]["exact"] == 1, f"rejected {r['rejected']}")
+    check("ethernet_truncated" in r["rejected"] and "nsh_length_too_short" in r["rejected"], str(r["rejected"]))
+    check(r["input_error"] is not None and "record" in r["input_error"], f"input error names the record: {r}")
+    check(os.path.getsize(rej) == 24 + 3 * 16 + 10 + 20 + len(nsh), "rejected.pcap holds the 3 bad frames")
+
+
+def case_two_phase():
+    to_sf = os.path.join(TMP, "to-sf.pcap")
+    state = os.path.join(TMP, "fw.state")
+    back = os.path.join(TMP, "back.pcap")
+    r1 = report("-r", SAMPLE, "--mode", "vlan", "--per", "flow", "--to-sf", to_sf, "--state-out", state, *PAIRS,
+                expect_rc=0)
+    with open(state) as f:
+        st = json.load(f)
+    check(st["pktmap_state"] == 1 and st["tool"] == "sfcproxy-replay" and st["kind"] == "sfc-mapping", "state header")
+    check(st["meta"]["mode"] == "vlan" and len(st["entries"]) > 0, "state entries")
+    # A transparent "real" SF: what went to it comes back.
+    r2 = report("--from-sf", to_sf, "--state-in", state, "-w", back, expect_rc=0)
+    check(r2["restored"] == r1["to_sf"] and r2["written"] == r1["to_sf"], f"phase 2 restored {r2['restored']}")
+    md = subprocess.run([os.path.join(BIN, "mapdump"), "--state", state], capture_output=True, text=True)
+    check(md.returncode == 0 and "vid 1" in md.stdout and "sfc-mapping" in md.stdout, f"mapdump --state: {md.stdout[:200]}")
+
+
+def tshark_fields(path):
+    p = subprocess.run(["tshark", "-r", path, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=;",
+                        "-e", "nsh.spi", "-e", "nsh.si", "-e", "nsh.ttl", "-e", "nsh.nextproto", "-e", "nsh.contextheader",
+                        "-e", "nsh.metadataclass", "-e", "nsh.metadatatype", "-e", "nsh.metadata", "-e", "ip.src",
+                        "-e", "_ws.malformed"], capture_output=True, text=True, check=True)
+    return [line.split("\t") for line in p.stdout.splitlines()]
+
+
+def case_tshark_restore():
+    if not shutil.which("tshark"):
+        print("SKIP: tshark not installed")
+        sys.exit(77)
+    want = tshark_fields(SAMPLE)
+    for mode, per in [("mac", "packet"), ("mac-pair", "packet"), ("vlan", "packet"), ("qinq", "flow")]:
+        out = os.path.join(TMP, f"{mode}.pcap")
+        replay("-r", SAMPLE, "--mode", mode, "--per", per, "-w", out, expect_rc=0)
+        got = tshark_fields(out)
+        check(len(got) == len(want), f"{mode}: {len(got)} frames, wanted {len(want)}")
+        restored = 0
+        for n, (w, g) in enumerate(zip(want, got), 1):
+            if g[9]:
+                check(False, f"{mode}: frame {n} malformed in tshark")
+            if not w[0] or w[3] == "0":  # not NSH, or congruent metadata (relayed unchanged)
+                check(w == g, f"{mode}: frame {n} relayed unchanged")
+                continue
+            restored += 1
+            ok = g[0] == w[0] and int(g[1]) == int(w[1]) - 1 and g[2] == w[2] and g[3:9] == w[3:9]
+            check(ok, f"{mode}: frame {n}: {g} vs {w}")
+        check(restored > 1900, f"{mode}: {restored} restored frames compared")
+
+
+def case_compare_modes():
+    p = replay("-r", SAMPLE, "--sf", os.path.join(MODELS, "reverse-rst.yaml"), *PAIRS, "--compare-modes",
+               expect_rc=0)
+    rows = {tuple(line.split()[:2]): line for line in p.stdout.splitlines()[1:]}
+    check(("5tuple", "packet") not in rows and ("5tuple", "flow") in rows, f"refused rows left out: {list(rows)}")
+    check(("vlan", "packet") in rows and ("mac", "path") in rows and len(rows) == 12, f"rows: {list(rows)}")
+
+
+try:
+    globals()["case_" + CASE]()
+finally:
+    shutil.rmtree(TMP, ignore_errors=True)
+if failures:
+    print(f"{len(failures)} failure(s)")
+    sys.exit(1)
+print("ok")

@@ -1,0 +1,70 @@
+#include <catch2/catch.hpp>
+
+#include "pktmap/sfc/mapping_table.hpp"
+#include "test_util.hpp"
+
+using namespace pktmap;
+using namespace pktmap::sfc;
+
+namespace {
+ScopeKey scope(std::uint64_t v) {
+  ScopeKey s;
+  s.w[0] = 1;
+  s.w[1] = v;
+  return s;
+}
+}  // namespace
+
+TEST_CASE("mapping table: find, insert, idle expiry on packet time") {
+  HeaderStore n(8, 32), o(8, 32);
+  MappingTable t(4, 100, FullPolicy::evict_oldest, n, o);
+  const auto h = test::hex("0fc60101000065ff");
+  const std::uint32_t a = t.insert(scope(1), 0);
+  REQUIRE(a != MappingTable::kNil);
+  t.at(a).nsh = n.intern(test::view(h));
+  const std::uint32_t b = t.insert(scope(2), 50);
+  CHECK(t.find(scope(1)) == a);
+  CHECK(t.find(scope(2)) == b);
+  CHECK(t.find(scope(3)) == MappingTable::kNil);
+  t.expire(120);  // a idle 120 > 100, b idle 70
+  CHECK(t.find(scope(1)) == MappingTable::kNil);
+  CHECK(t.find(scope(2)) == b);
+  CHECK(t.counters().expired == 1);
+  CHECK(n.live() == 0);  // the expired entry released its header
+  t.touch(b, 200);
+  t.expire(250);
+  CHECK(t.find(scope(2)) == b);
+}
+
+TEST_CASE("mapping table: full table evicts the least recently used, or refuses") {
+  HeaderStore n(8, 8), o(8, 8);
+  MappingTable evict(2, 0, FullPolicy::evict_oldest, n, o);
+  const auto a = evict.insert(scope(1), 1);
+  CHECK(evict.insert(scope(2), 2) != MappingTable::kNil);
+  evict.touch(a, 3);  // 2 is now the oldest
+  CHECK(evict.insert(scope(3), 4) != MappingTable::kNil);
+  CHECK(evict.find(scope(2)) == MappingTable::kNil);
+  CHECK(evict.find(scope(1)) == a);
+  CHECK(evict.counters().evicted == 1);
+  CHECK(evict.counters().peak == 2);
+
+  MappingTable refuse(2, 0, FullPolicy::refuse, n, o);
+  CHECK(refuse.insert(scope(1), 1) != MappingTable::kNil);
+  CHECK(refuse.insert(scope(2), 2) != MappingTable::kNil);
+  CHECK(refuse.insert(scope(3), 3) == MappingTable::kNil);
+  CHECK(refuse.counters().refused == 1);
+  CHECK(refuse.find(scope(1)) != MappingTable::kNil);
+}
+
+TEST_CASE("mapping table: removal keeps every other entry reachable") {
+  HeaderStore n(8, 8), o(8, 8);
+  MappingTable t(300, 0, FullPolicy::refuse, n, o);
+  for (std::uint64_t i = 0; i < 300; ++i)
+    REQUIRE(t.insert(scope(i), 0) != MappingTable::kNil);
+  for (std::uint64_t i = 0; i < 300; i += 3)
+    t.release(t.find(scope(i)));
+  for (std::uint64_t i = 0; i < 300; ++i)
+    CHECK((t.find(scope(i)) == MappingTable::kNil) == (i % 3 == 0));
+  CHECK(t.counters().released == 100);
+  CHECK(t.size() == 200);
+}

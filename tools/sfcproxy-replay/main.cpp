@@ -1,0 +1,229 @@
+// sfcproxy-replay: an SFC proxy for NSH-unaware service functions, run offline over captures. NSH traffic
+// from the SFF side is mapped to a legacy SF (MAC, MAC pair, VLAN, QinQ or 5-tuple keys), passed through an
+// emulated SF (or written out for a real one), and restored with SI-1; the report says how exactly.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cinttypes>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "pktmap/error.hpp"
+#include "pktmap/report/interrupt.hpp"
+#include "pktmap/sfc/replay.hpp"
+
+namespace {
+
+using namespace pktmap;
+
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 1;
+constexpr int kExitInput = 2;
+constexpr int kExitUnmapped = 3;
+
+constexpr const char* kExamples = R"(
+Examples:
+  sfcproxy-replay -r chain.pcap --mode vlan -w back.pcap
+  sfcproxy-replay -r chain.pcap --mode mac-pair --per flow --pair 101:201 --pair 102:202 --sf fw.yaml
+  sfcproxy-replay -r chain.pcap --sf fw.yaml --pair 101:201 --compare-modes
+  sfcproxy-replay -r chain.pcap --mode qinq --json -w back.pcap --unmatched lost.pcap
+  sfcproxy-replay -r chain.pcap --mode mac --to-sf to-fw.pcap --state-out fw.state    (phase 1)
+  sfcproxy-replay --from-sf from-fw.pcap --state-in fw.state -w back.pcap             (phase 2)
+  mapdump --state fw.state
+
+SF model (--sf FILE, YAML; every key optional):
+  seed: 7
+  drop: {probability: 0.02, per: flow, match: [{proto: tcp, dport: 25}]}
+  reorder: {window: 8}
+  inject_rst: {proto: tcp, dport: 23}       # answer SYNs with RST, L2 reversed
+  rewrite_l2: {src: "02:aa:00:00:00:01"}
+  strip_vlan: true
+  dscp: 10
+  ttl_decrement: 1
+
+Exit status: 0 done, 1 usage error, 2 input error (unreadable/corrupt capture, bad SF model or state file),
+3 finished but some packets could not be mapped back (unknown keys, full table).
+)";
+
+struct Cli {
+  sfc::ReplayOptions opt;
+  std::string mode = "mac";
+  std::string per = "path";
+  std::string sf_file;
+  std::string full = "evict-oldest";
+  std::vector<std::string> pairs;
+  std::string proxy_mac, sf_mac;
+  double idle_s = 60;
+  std::size_t limit = 0;
+  bool json = false;
+  bool compare = false;
+  bool forward_oam = false;
+};
+
+int usage_error(const std::string& msg) {
+  std::fprintf(stderr, "sfcproxy-replay: %s\n", msg.c_str());
+  return kExitUsage;
+}
+
+bool parse_pairs(const std::vector<std::string>& in, sfc::ProxyConfig& pc, std::string& why) {
+  for (const auto& p : in) {
+    unsigned f = 0, r = 0;
+    char tail = 0;
+    if (std::sscanf(p.c_str(), "%u:%u%c", &f, &r, &tail) != 2 || f > 0xFFFFFF || r > 0xFFFFFF) {
+      why = "--pair " + p + ": expected FWD_SPI:REV_SPI (24-bit SPIs)";
+      return false;
+    }
+    pc.path_pairs.emplace_back(f, r);
+  }
+  return true;
+}
+
+void print_matrix_row(const sfc::ReplayReport& r) {
+  const auto& a = r.accuracy;
+  const double n = static_cast<double>(a.returned() ? a.returned() : 1);
+  std::printf("%-9s %-7s %6.1f %%  %9" PRIu64 "  %6" PRIu64 "  %5" PRIu64 "  %9zu  %s\n", r.mode.c_str(),
+              r.per.c_str(), 100.0 * static_cast<double>(a.exact) / n, a.path_only, a.wrong_path, a.lost,
+              r.table.peak,
+              r.sf_injected
+                  ? (std::to_string(a.injected_mapped) + "/" + std::to_string(r.sf_injected)).c_str()
+                  : "-");
+}
+
+int compare_modes(const Cli& c) {
+  std::printf("%-9s %-7s %8s  %9s  %6s  %5s  %9s  %s\n", "mode", "per", "exact", "path-only", "wrong", "lost",
+              "keys peak", "injected->reverse");
+  int status = kExitOk;
+  const sfc::ModeKind modes[] = {sfc::ModeKind::mac, sfc::ModeKind::mac_pair, sfc::ModeKind::vlan,
+                                 sfc::ModeKind::qinq, sfc::ModeKind::five_tuple};
+  const sfc::Granularity pers[] = {sfc::Granularity::path, sfc::Granularity::flow, sfc::Granularity::packet};
+  for (auto m : modes)
+    for (auto g : pers) {
+      sfc::ReplayOptions o = c.opt;
+      o.out.clear();
+      o.to_sf.clear();
+      o.unmatched.clear();
+      o.rejected.clear();
+      o.proxy.mode.kind = m;
+      o.proxy.mode.per = g;
+      o.proxy.mode.max_in_flight = o.sf.max_in_flight();
+      if (!sfc::check_mode_config(o.proxy.mode).empty()) continue;  // refused combinations are not rows
+      const auto r = sfc::run_replay(o);
+      if (!r.input_error.empty()) {
+        std::fprintf(stderr, "sfcproxy-replay: %s\n", r.input_error.c_str());
+        return kExitInput;
+      }
+      print_matrix_row(r);
+      if (report::interrupted()) return kExitInput;
+    }
+  return status;
+}
+
+int run(Cli& c) {
+  auto& pc = c.opt.proxy;
+  if (!sfc::parse_mode(c.mode, pc.mode.kind) || !sfc::parse_granularity(c.per, pc.mode.per))
+    return usage_error("--mode " + c.mode + " --per " + c.per + ": unknown");
+  pc.mode.limit = c.limit;
+  pc.mode.idle_ns = static_cast<std::int64_t>(c.idle_s * 1e9);
+  pc.mode.policy = c.full == "refuse" ? sfc::FullPolicy::refuse : sfc::FullPolicy::evict_oldest;
+  pc.policy.forward_oam = c.forward_oam;
+  if (!c.proxy_mac.empty() && !codec::parse_mac(c.proxy_mac, pc.proxy_mac))
+    return usage_error("--proxy-mac: bad MAC");
+  if (!c.sf_mac.empty() && !codec::parse_mac(c.sf_mac, pc.sf_mac)) return usage_error("--sf-mac: bad MAC");
+  std::string why;
+  if (!parse_pairs(c.pairs, pc, why)) return usage_error(why);
+  if (!c.sf_file.empty()) c.opt.sf = sfc::load_sf_model(c.sf_file);
+  if (c.opt.from_sf.empty() && !c.compare) {  // phase 2 takes its mode from the state file
+    sfc::ModeConfig m = pc.mode;
+    m.max_in_flight = c.opt.emulate_sf ? c.opt.sf.max_in_flight() : 0;  // a real SF may hold everything
+    if (std::string bad = sfc::check_mode_config(m); !bad.empty()) return usage_error(bad);
+    pc.mode.max_in_flight = m.max_in_flight;
+  }
+  c.opt.show_progress = ::isatty(STDERR_FILENO) != 0;
+  report::install_interrupt_handlers();
+  if (c.compare) return compare_modes(c);
+  const sfc::ReplayReport r = sfc::run_replay(c.opt);
+  if (c.json) {
+    report::JsonWriter j;
+    sfc::write_report_json(r, j);
+    std::printf("%s\n", j.str().c_str());
+  } else {
+    sfc::print_report(r, stdout);
+    if (!c.opt.out.empty())
+      std::printf("wrote %s (%" PRIu64 " packets) in %.2f s\n", c.opt.out.c_str(), r.written, r.seconds);
+  }
+  if (!r.input_error.empty()) {
+    std::fprintf(stderr, "sfcproxy-replay: %s\n", r.input_error.c_str());
+    return kExitInput;
+  }
+  if (r.interrupted) return kExitInput;
+  return r.accuracy.lost + r.accuracy.injected_lost + (r.accuracy_measured ? 0 : r.drops.total()) > 0
+             ? kExitUnmapped
+             : kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"sfcproxy-replay: SFC proxy for NSH-unaware service functions, replayed offline"};
+  app.footer(kExamples);
+  Cli c;
+  auto& o = c.opt;
+  app.add_option("-r,--read", o.input, "Capture from the SFF side (NSH over Ethernet, VXLAN-GPE or GRE)")
+      ->type_name("FILE");
+  app.add_option("-w,--write", o.out, "Write the restored traffic toward the SFF (pcap, atomic)")
+      ->type_name("FILE");
+  app.add_option("--mode", c.mode, "Mapping mode: mac, mac-pair, vlan, qinq, 5tuple")
+      ->check(CLI::IsMember({"mac", "mac-pair", "vlan", "qinq", "5tuple"}));
+  app.add_option("--per", c.per, "What one key stands for: path, flow or packet")
+      ->check(CLI::IsMember({"path", "flow", "packet"}));
+  app.add_option("--limit", c.limit, "Table capacity (default: mac 16384, vlan 4094, qinq/5tuple 65536)")
+      ->type_name("N");
+  app.add_option("--idle", c.idle_s, "Idle expiry in seconds of capture time (0 = never)")->type_name("SEC");
+  app.add_option("--full", c.full, "Full table: evict-oldest or refuse")
+      ->check(CLI::IsMember({"evict-oldest", "refuse"}));
+  app.add_option("--pair", c.pairs,
+                 "Path pair FWD_SPI:REV_SPI (repeatable): reverse-side keys and SF replies")
+      ->type_name("FWD:REV");
+  app.add_option("--sf", c.sf_file, "Emulated SF model (YAML); default: transparent")
+      ->type_name("MODEL.yaml");
+  app.add_flag("--compare-modes", c.compare,
+               "Run every mode/granularity the SF model allows; print a matrix");
+  app.add_option("--to-sf", o.to_sf, "Write what the proxy sends the SF (pcap)")->type_name("FILE");
+  app.add_option("--state-out", o.state_out, "Phase 1: save the mapping state (JSON, mapdump --state)")
+      ->type_name("FILE");
+  app.add_option("--from-sf", o.from_sf, "Phase 2: capture taken behind a real SF")->type_name("FILE");
+  app.add_option("--state-in", o.state_in, "Phase 2: the state saved by --state-out")->type_name("FILE");
+  app.add_option("--unmatched", o.unmatched, "Write SF-side frames whose key is unknown (pcap)")
+      ->type_name("FILE");
+  app.add_option("--rejected", o.rejected, "Write malformed input frames (pcap)")->type_name("FILE");
+  app.add_option("--proxy-mac", c.proxy_mac, "Source MAC of new L2 headers (default 02:00:00:00:5f:01)");
+  app.add_option("--sf-mac", c.sf_mac, "Destination MAC of new L2 headers (default 02:00:00:00:5f:02)");
+  app.add_flag("--forward-oam", c.forward_oam, "Forward NSH O-bit packets (RFC 8300 §2.2; off by default)");
+  app.add_flag("--json", c.json, "Report as JSON");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+  const bool phase2 = !o.from_sf.empty();
+  if (phase2 == !o.input.empty()) {
+    std::fprintf(stderr, "sfcproxy-replay: give -r FILE, or --from-sf FILE with --state-in (see --help)\n");
+    return kExitUsage;
+  }
+  if (phase2 && o.state_in.empty()) {
+    std::fprintf(stderr, "sfcproxy-replay: --from-sf needs --state-in\n");
+    return kExitUsage;
+  }
+  // Phase 1 writes what goes to the real SF and stops there.
+  if (!phase2 && !o.state_out.empty()) o.emulate_sf = !o.out.empty();
+  try {
+    return run(c);
+  } catch (const SetupError& e) {
+    std::fprintf(stderr, "sfcproxy-replay: %s\n", e.what());
+    return kExitInput;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sfcproxy-replay: %s\n", e.what());
+    return kExitInput;
+  }
+}
