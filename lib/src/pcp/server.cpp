@@ -129,10 +129,14 @@ void Server::process(Ctx& ctx) {
     return counters_.add("natpmp_unsupp_version");
   }
   if (version != c::kPcpVersion) return header_error(res::unsupp_version);  // answered as version 2 (§9)
-  if (ctx.req.size() < c::kPcpHeaderLen || ctx.req.size() > c::kPcpMaxLen || ctx.req.size() % 4 != 0)
-    return header_error(res::malformed_request);
   auto parsed = c::parse_pcp(ctx.req);
   ctx.v = parsed.value();
+  if (ctx.req.size() < c::kPcpHeaderLen || ctx.req.size() > c::kPcpMaxLen || ctx.req.size() % 4 != 0) {
+    // Echo the MAP/PEER data when it is all there, so the client can match the answer; not the options.
+    if (parsed.status() == Status::truncated || parsed.name() == "pcp_opcode_unknown")
+      return header_error(res::malformed_request);
+    return error(ctx, res::malformed_request, false);
+  }
   if (!parsed.ok()) {
     const auto name = parsed.name();
     if (name == "pcp_opcode_unknown") return error(ctx, res::unsupp_opcode);
@@ -209,7 +213,7 @@ bool Server::check_options(Ctx& ctx) {
 }
 
 // Error (and "nothing to do") answers echo the request's opcode data and as many whole options as fit.
-void Server::error(Ctx& ctx, std::uint8_t result) {
+void Server::error(Ctx& ctx, std::uint8_t result, bool echo_options) {
   Datagram* d = ctx.out.add();
   if (!d) return counters_.add("overlap_answers_dropped");
   count_result(result);
@@ -225,7 +229,7 @@ void Server::error(Ctx& ctx, std::uint8_t result) {
   const std::size_t room = c::kPcpMaxLen - c::kPcpHeaderLen;
   f.opcode_data = ctx.v.opcode_data.subspan(0, std::min(ctx.v.opcode_data.size(), room) & ~std::size_t{3});
   std::size_t opt_room = room - std::min(room, ctx.v.opcode_data.size());
-  ByteView opts = ctx.v.options_data;
+  ByteView opts = echo_options ? ctx.v.options_data : ByteView{};
   c::PcpOptionIterator it(opts);
   c::PcpOption o;
   std::size_t keep = 0;

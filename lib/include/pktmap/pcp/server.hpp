@@ -72,7 +72,7 @@ class Server {
   bool stateless_map(Ctx& c);
   void answer_mapping(Ctx& c, const Mapping& m, std::uint8_t result, std::uint32_t lifetime,
                       bool request_port = false);
-  void error(Ctx& c, std::uint8_t result);
+  void error(Ctx& c, std::uint8_t result, bool echo_options = true);
   void count_result(std::uint8_t result);
   bool rate_limited(const PcpAddress& src, std::uint64_t now_s);
   std::uint32_t clamp_lifetime(std::uint32_t requested) const;
