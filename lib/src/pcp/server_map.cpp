@@ -43,7 +43,8 @@ void Server::process_map(Ctx& ctx) {
   auto hits = table_.overlapping(ctx.internal_ip, m.protocol, m.internal_port,
                                  std::min<std::uint32_t>(span, 65536 - m.internal_port));
   if (hits.empty()) {
-    if (lifetime == 0) return error(ctx, res::success);  // deleting nothing succeeds (§15)
+    if (lifetime == 0)
+      return error(ctx, res::success, false);  // deleting nothing succeeds (§15); no mapping, no options
     return create_map(ctx);
   }
   // RFC 7753 §4.4.1: each overlapped mapping is refreshed (or deleted) on its own, with its own answer.
@@ -179,7 +180,7 @@ void Server::process_peer(Ctx& ctx) {
     hit->lifetime = lifetime;
     return answer_mapping(ctx, *hit, res::success, lifetime);
   }
-  if (lifetime == 0) return error(ctx, res::success);
+  if (lifetime == 0) return error(ctx, res::success, false);
   if (table_.size() >= policy_.max_mappings) return error(ctx, res::no_resources);
   Mapping mp;
   mp.opcode = c::pcp_op::peer;

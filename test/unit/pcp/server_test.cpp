@@ -188,6 +188,7 @@ TEST_CASE("emulator: PORT_SET size 0, a repeated PORT_SET and PREFER_FAILURE wit
   r.lifetime = 0;
   rs = e.send_raw(map_with_options(r, port_set_bytes(0, 50000)));
   CHECK(rs[0].result == res::success);
+  CHECK_FALSE(rs[0].port_set);  // nothing was deleted: no set to describe (found by fuzz_pcp_server)
   CHECK(e.server.table().size() == 0);
 }
 
