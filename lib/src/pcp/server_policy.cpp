@@ -136,8 +136,6 @@ ServerPolicy parse_server_policy(const std::string& yaml_text, const std::string
                      ": " + e.msg);
   }
   ServerPolicy p;
-  p.external_ips = {codec::pcp_ipv4_mapped(0xC0000203)};  // 192.0.2.3, as in RFC 7753 §5.1
-  p.announce_targets = {*parse_endpoint("224.0.0.1", 5350), *parse_endpoint("ff02::1", 5350)};
   if (root.IsNull()) return p;
   rd.only_keys(root, "",
                {"external", "lifetime", "protocols", "port_set", "allow_third_party", "max_filters",

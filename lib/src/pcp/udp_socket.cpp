@@ -101,13 +101,20 @@ bool UdpSocket::send_to(ByteView data, const Endpoint& to) const {
 
 std::optional<std::size_t> UdpSocket::recv_from(MutableByteView buf, Endpoint& from,
                                                 std::chrono::milliseconds timeout) const {
-  pollfd p{fd_, POLLIN, 0};
-  int n = ::poll(&p, 1, timeout.count() < 0 ? -1 : static_cast<int>(timeout.count()));
-  if (n <= 0) return std::nullopt;
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;
-  ssize_t got = ::recvfrom(fd_, buf.data(), buf.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&ss), &len);
-  if (got < 0) return std::nullopt;  // e.g. ICMP port unreachable reported on a connected socket
+  // Try first without waiting: under load a datagram is usually queued, and this saves the poll() call.
+  ssize_t got = ::recvfrom(fd_, buf.data(), buf.size(), MSG_TRUNC | MSG_DONTWAIT,
+                           reinterpret_cast<sockaddr*>(&ss), &len);
+  if (got < 0) {
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return std::nullopt;  // e.g. a queued ICMP error
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, timeout.count() < 0 ? -1 : static_cast<int>(timeout.count())) <= 0) return std::nullopt;
+    len = sizeof ss;
+    got = ::recvfrom(fd_, buf.data(), buf.size(), MSG_TRUNC | MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&ss),
+                     &len);
+    if (got < 0) return std::nullopt;
+  }
   from = from_sockaddr(ss);
   return static_cast<std::size_t>(got);
 }

@@ -20,7 +20,8 @@ struct StatelessRule {
 };
 
 struct ServerPolicy {
-  std::vector<PcpAddress> external_ips;  // the pool; a client keeps one address (RFC 7753 §6.1)
+  // The pool; a client keeps one address (RFC 7753 §6.1). Default 192.0.2.3, as in RFC 7753 §5.1.
+  std::vector<PcpAddress> external_ips{codec::pcp_ipv4_mapped(0xC0000203)};
   std::uint16_t port_min = 1024;
   std::uint16_t port_max = 65535;
   std::uint32_t min_lifetime = 120;
@@ -36,7 +37,10 @@ struct ServerPolicy {
   std::uint32_t short_error_lifetime = 30;   // RFC 6887 §7.4 short-lifetime errors
   std::uint32_t long_error_lifetime = 1800;  // and long-lifetime errors
   bool announce_on_start = true;             // unsolicited ANNOUNCE (§14.1.3)
-  std::vector<Endpoint> announce_targets;    // default 224.0.0.1:5350 and [ff02::1]:5350
+  std::vector<Endpoint> announce_targets{
+      // the all-hosts groups on the client port (§14.1.3)
+      Endpoint{codec::pcp_ipv4_mapped(0xE0000001), 5350},
+      Endpoint{{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 5350}};
   std::vector<StatelessRule> stateless;
   std::size_t max_mappings = 1'000'000;  // table capacity; beyond it NO_RESOURCES
 };
