@@ -13,8 +13,7 @@ struct Sample {
 };
 
 // Extension point: a new sample is one entry here plus its committed file in captures/; the
-// captures_reproducible test then covers it automatically. PCP samples (pcp-sample.pcap) belong here once
-// lib/ has the PCP codec.
+// captures_reproducible test then covers it automatically.
 std::span<const Sample> samples();
 
 }  // namespace pktmap::gencap
