@@ -9,12 +9,13 @@ namespace pktmap::capport {
 
 namespace {
 
-constexpr std::array<CanarySpec, 14> kCanaries = {{
+constexpr std::array<CanarySpec, 15> kCanaries = {{
     {"connectivitycheck.gstatic.com", "/generate_204", CanaryExpect::status_204, "", "Android"},
     {"www.gstatic.com", "/generate_204", CanaryExpect::status_204, "", "Android/ChromeOS"},
     {"clients3.google.com", "/generate_204", CanaryExpect::status_204, "", "Android/ChromeOS"},
     {"connectivitycheck.android.com", "/generate_204", CanaryExpect::status_204, "", "Android"},
     {"www.google.com", "/gen_204", CanaryExpect::status_204, "", "Android"},
+    {"www.google.com", "/generate_204", CanaryExpect::status_204, "", "Android (HTTPS probe)"},
     {"captive.apple.com", "/hotspot-detect.html", CanaryExpect::body_contains, "Success", "Apple"},
     {"captive.apple.com", "/", CanaryExpect::body_contains, "Success", "Apple"},
     {"www.apple.com", "/library/test/success.html", CanaryExpect::body_contains, "Success", "Apple"},
