@@ -4,7 +4,11 @@
 #include "pktmap/capport/capture_analysis.hpp"
 
 #include <tins/tins.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "pktmap/dissect/dissector.hpp"
 #include "test_util.hpp"
@@ -181,4 +185,17 @@ TEST_CASE("capture: unexpected DNS addresses") {
   CHECK(uri_host("https://user@capport.example.net:8443/api?x") == "capport.example.net");
   CHECK(uri_host("https://[2001:db8::1]/api") == "[2001:db8::1]");
   CHECK(uri_host("urn:ietf:params:capport:unrestricted").empty());
+}
+
+TEST_CASE("capture: a corrupt capture keeps the evidence before the bad record and names it") {
+  std::ifstream in(test::data_path("capport-synth-legacy-captive.pcap"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto path =
+      std::filesystem::temp_directory_path() / ("capport-cut-" + std::to_string(::getpid()) + ".pcap");
+  std::ofstream(path, std::ios::binary) << bytes.substr(0, 2000);
+  auto run = analyze_capture_file(path.string(), "", false);
+  std::filesystem::remove(path);
+  CHECK(run.read_error.find("record 18 at byte offset 1941") != std::string::npos);
+  CHECK(run.report.packets == 17);
+  CHECK(run.report.verdict == Verdict::captive);  // the DNS hijack and the 302 came before the cut
 }
