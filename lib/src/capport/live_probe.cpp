@@ -1,0 +1,443 @@
+// The live probe's network part: one libcurl multi handle running the API request and the canaries in
+// parallel under a single deadline (see live_probe.hpp). The verdict rules are in live_verdict.cpp.
+#include "pktmap/capport/live_probe.hpp"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+
+#include "pktmap/capport/capture_analysis.hpp"
+#include "pktmap/capport/http_head.hpp"
+#include "pktmap/error.hpp"
+#include "pktmap/report/interrupt.hpp"
+
+namespace pktmap::capport {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Url {
+  std::string scheme;
+  std::string host;
+  int port = 0;
+};
+
+Url parse_url(const std::string& text, const char* what) {
+  Url u;
+  CURLU* h = curl_url();
+  if (curl_url_set(h, CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
+    curl_url_cleanup(h);
+    throw SetupError(std::string(what) + " " + text + ": not a valid URL");
+  }
+  char* part = nullptr;
+  if (curl_url_get(h, CURLUPART_SCHEME, &part, 0) == CURLUE_OK) u.scheme = part;
+  curl_free(part);
+  part = nullptr;
+  if (curl_url_get(h, CURLUPART_HOST, &part, 0) == CURLUE_OK) u.host = part;
+  curl_free(part);
+  part = nullptr;
+  if (curl_url_get(h, CURLUPART_PORT, &part, CURLU_DEFAULT_PORT) == CURLUE_OK) u.port = std::atoi(part);
+  curl_free(part);
+  curl_url_cleanup(h);
+  return u;
+}
+
+struct Transfer {
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  curl_slist* resolve = nullptr;
+  bool is_api = false;
+  std::size_t index = 0;  // into report.canaries
+  std::string body;
+  std::size_t limit = kApiBodyLimit;
+  bool abort_when_full = false;
+  bool too_large = false;
+  std::string cache_control;
+  std::string nm_status;
+  std::string location;
+  char errbuf[CURL_ERROR_SIZE] = {};
+  bool done = false;
+  CURLcode code = CURLE_OK;
+  Clock::time_point start;
+  double seconds = 0;
+
+  ~Transfer() {
+    if (easy) curl_easy_cleanup(easy);
+    curl_slist_free_all(headers);
+    curl_slist_free_all(resolve);
+  }
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::size_t len = size * n;
+  if (t->body.size() + len > t->limit) {
+    t->too_large = true;
+    t->body.append(data, t->limit - t->body.size());
+    return t->abort_when_full ? 0 : len;
+  }
+  t->body.append(data, len);
+  return len;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string_view line(data, size * n);
+  if (istarts_with(line, "HTTP/")) {  // a new response (after a redirect): forget the previous one's fields
+    t->cache_control.clear();
+    t->nm_status.clear();
+    t->location.clear();
+    t->body.clear();
+    return size * n;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos) return size * n;
+  auto name = line.substr(0, colon);
+  auto value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+    value.remove_suffix(1);
+  if (iequals(name, "Cache-Control")) t->cache_control = value;
+  if (iequals(name, "X-NetworkManager-Status")) t->nm_status = value;
+  if (iequals(name, "Location")) t->location = value;
+  return size * n;
+}
+
+FetchOutcome outcome_of(const Transfer& t) {
+  switch (t.code) {
+    case CURLE_OK:
+      return FetchOutcome::answered;
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return FetchOutcome::dns_failed;
+    case CURLE_COULDNT_CONNECT:
+      return FetchOutcome::connect_failed;
+    case CURLE_OPERATION_TIMEDOUT:
+      return FetchOutcome::timeout;
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return FetchOutcome::tls_untrusted;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+      return FetchOutcome::tls_failed;
+    case CURLE_WRITE_ERROR:
+      return t.too_large ? FetchOutcome::too_large : FetchOutcome::other_error;
+    default:
+      return FetchOutcome::other_error;
+  }
+}
+
+std::string error_text(const Transfer& t) {
+  if (t.code == CURLE_OK) return {};
+  if (t.too_large) return "body larger than " + std::to_string(t.limit) + " bytes";
+  return t.errbuf[0] ? std::string(t.errbuf) : std::string(curl_easy_strerror(t.code));
+}
+
+void init_curl() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+void common_setup(Transfer& t, const std::string& url, const Url& u, const ProbeOptions& o, long timeout_ms) {
+  t.easy = curl_easy_init();
+  if (!t.easy) throw SetupError("libcurl: cannot create a handle");
+  CURL* e = t.easy;
+  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.errbuf);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "capport-probe/0.1");
+  if (!o.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, o.ca_file.c_str());
+  if (o.insecure) {
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!o.interface.empty()) curl_easy_setopt(e, CURLOPT_INTERFACE, o.interface.c_str());
+  for (const auto& pin : o.resolve) {
+    if (!iequals(pin.host, u.host) || (pin.port != 0 && pin.port != u.port)) continue;
+    std::string entry = u.host + ":" + std::to_string(u.port) + ":" + pin.addr;
+    t.resolve = curl_slist_append(t.resolve, entry.c_str());
+  }
+  if (t.resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, t.resolve);
+}
+
+bool pinned(const ProbeOptions& o, const Url& u) {
+  for (const auto& pin : o.resolve)
+    if (iequals(pin.host, u.host) && (pin.port == 0 || pin.port == u.port)) return true;
+  return false;
+}
+
+// The subject and names of the certificate a server offers, fetched again without verification only to say
+// who answered (nothing it returns is trusted).
+std::string peer_certificate(const std::string& url, const Url& u, const ProbeOptions& o, long timeout_ms) {
+  if (timeout_ms < 100) return {};
+  Transfer t;
+  t.limit = 0;
+  ProbeOptions loose = o;
+  loose.insecure = true;
+  common_setup(t, url, u, loose, timeout_ms);
+  curl_easy_setopt(t.easy, CURLOPT_NOBODY, 1L);
+  curl_easy_setopt(t.easy, CURLOPT_CERTINFO, 1L);
+  curl_easy_perform(t.easy);
+  curl_certinfo* info = nullptr;
+  if (curl_easy_getinfo(t.easy, CURLINFO_CERTINFO, &info) != CURLE_OK || !info || info->num_of_certs < 1)
+    return {};
+  std::string subject;
+  std::string names;
+  for (curl_slist* s = info->certinfo[0]; s; s = s->next) {
+    std::string_view line(s->data);
+    if (istarts_with(line, "Subject:")) subject = line.substr(8);
+    if (istarts_with(line, "X509v3 Subject Alternative Name:")) names = line.substr(32);
+  }
+  std::string out = subject;
+  if (!names.empty()) out += (out.empty() ? "" : "; ") + names;
+  return out;
+}
+
+std::string ip_reason(const std::string& ip) {
+  std::uint8_t a[16];
+  if (inet_pton(AF_INET, ip.c_str(), a) == 1) return std::string(unexpected_address_reason(4, a));
+  if (inet_pton(AF_INET6, ip.c_str(), a) == 1) return std::string(unexpected_address_reason(6, a));
+  return {};
+}
+
+void finish_api(Transfer& t, ApiResult& api) {
+  api.fetch = outcome_of(t);
+  api.error = error_text(t);
+  long status = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+  api.http_status = static_cast<int>(status);
+  char* ctype = nullptr;
+  curl_easy_getinfo(t.easy, CURLINFO_CONTENT_TYPE, &ctype);
+  if (ctype) api.content_type = ctype;
+  api.cache_control = t.cache_control;
+  if (api.fetch != FetchOutcome::answered) return;
+  if (api.http_status != 200) {
+    api.problems.push_back("HTTP status " + std::to_string(api.http_status) +
+                           ", not 200: the answer is ignored");
+    return;
+  }
+  auto mt = media_type(api.content_type);
+  if (!iequals(mt, kApiMediaType)) {
+    api.problems.push_back("Content-Type \"" + api.content_type +
+                           "\" is not application/captive+json (RFC 8908 §5 MUST)");
+    if (!iequals(mt, "application/json")) return;  // an HTML page (portal redirect) is not an API answer
+  }
+  if (!icontains(t.cache_control, "private") && !icontains(t.cache_control, "no-store"))
+    api.problems.emplace_back("no Cache-Control: private or no-store (RFC 8908 §5 SHOULD)");
+  api.status = parse_api_status(t.body);
+}
+
+void finish_canary(Transfer& t, CanaryProbe& c, const Url& u) {
+  c.fetch = outcome_of(t);
+  c.error = error_text(t);
+  c.seconds = t.seconds;
+  long status = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+  c.status = static_cast<int>(status);
+  char* ip = nullptr;
+  curl_easy_getinfo(t.easy, CURLINFO_PRIMARY_IP, &ip);
+  if (ip) c.primary_ip = ip;
+  if (!c.pinned && !c.primary_ip.empty()) {
+    auto why = ip_reason(c.primary_ip);
+    if (!why.empty()) {
+      c.dns_hijacked = true;
+      c.detail = u.host + " resolved to " + c.primary_ip + " (" + why + ")";
+    }
+  }
+  if (c.fetch != FetchOutcome::answered) return;
+  c.location = t.location;
+  const CanarySpec* spec = nullptr;
+  char* path = nullptr;
+  CURLU* h = curl_url();
+  if (curl_url_set(h, CURLUPART_URL, c.url.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(h, CURLUPART_PATH, &path, 0) == CURLUE_OK) {
+    spec = find_canary(u.host, path);
+  }
+  curl_free(path);
+  curl_url_cleanup(h);
+  static constexpr CanarySpec kPlain{"", "", CanaryExpect::status_204, "", ""};
+  CanaryAnswer a{c.status, c.location, t.nm_status, t.body};
+  c.result = classify_canary(spec ? *spec : kPlain, a);
+  if (*c.result == CanaryResult::unexpected_content && c.detail.empty())
+    c.detail = spec && spec->expect != CanaryExpect::status_204
+                   ? "expected \"" + std::string(spec->text) + "\""
+                   : "expected 204";
+}
+
+}  // namespace
+
+ResolvePin parse_resolve_pin(std::string_view text) {
+  ResolvePin p;
+  auto bad = [&] {
+    return SetupError("--resolve " + std::string(text) + ": expected HOST:ADDR or HOST:PORT:ADDR");
+  };
+  auto c1 = text.find(':');
+  if (c1 == std::string_view::npos || c1 == 0) throw bad();
+  p.host = text.substr(0, c1);
+  auto rest = text.substr(c1 + 1);
+  auto c2 = rest.find(':');
+  if (c2 != std::string_view::npos && c2 > 0 &&
+      rest.substr(0, c2).find_first_not_of("0123456789") == std::string_view::npos) {
+    p.port = std::atoi(std::string(rest.substr(0, c2)).c_str());
+    if (p.port <= 0 || p.port > 65535) throw bad();
+    rest = rest.substr(c2 + 1);
+  }
+  std::string addr(rest);
+  std::string bare =
+      addr.size() > 2 && addr.front() == '[' && addr.back() == ']' ? addr.substr(1, addr.size() - 2) : addr;
+  std::uint8_t buf[16];
+  if (inet_pton(AF_INET, bare.c_str(), buf) == 1)
+    p.addr = bare;
+  else if (inet_pton(AF_INET6, bare.c_str(), buf) == 1)
+    p.addr = "[" + bare + "]";
+  else
+    throw bad();
+  return p;
+}
+
+std::string_view fetch_outcome_name(FetchOutcome o) {
+  switch (o) {
+    case FetchOutcome::answered:
+      return "answered";
+    case FetchOutcome::dns_failed:
+      return "dns-failed";
+    case FetchOutcome::connect_failed:
+      return "connect-failed";
+    case FetchOutcome::timeout:
+      return "timeout";
+    case FetchOutcome::tls_untrusted:
+      return "tls-untrusted";
+    case FetchOutcome::tls_failed:
+      return "tls-failed";
+    case FetchOutcome::too_large:
+      return "too-large";
+    case FetchOutcome::other_error:
+      return "error";
+  }
+  return "error";
+}
+
+ProbeReport run_live_probe(const ProbeOptions& o) {
+  init_curl();
+  ProbeReport report;
+  if (o.insecure)
+    report.warnings.emplace_back(
+        "--insecure: certificates are not verified; RFC 8908 §4 says a client MUST NOT use an API it cannot "
+        "authenticate");
+  std::vector<std::string> canaries = o.canaries;
+  if (canaries.empty()) canaries = {std::string(kDefaultHttpCanary), std::string(kDefaultHttpsCanary)};
+
+  Url api_url;
+  if (o.api_uri) {
+    if (*o.api_uri == kUnrestrictedUrn)
+      throw SetupError("--api " + *o.api_uri + ": this URN says \"not captive\"; there is nothing to fetch");
+    api_url = parse_url(*o.api_uri, "--api");
+    if (api_url.scheme != "https")
+      throw SetupError("--api " + *o.api_uri +
+                       ": not an https URI (RFC 8908 §4: the API MUST be reached over https)");
+  }
+  std::vector<Url> canary_urls;
+  for (const auto& c : canaries) {
+    auto u = parse_url(c, "--canary");
+    if (u.scheme != "http" && u.scheme != "https")
+      throw SetupError("--canary " + c + ": only http and https URLs");
+    canary_urls.push_back(u);
+  }
+
+  const auto start = Clock::now();
+  const auto deadline = start + o.timeout;
+  const long budget_ms = static_cast<long>(o.timeout.count());
+  std::vector<std::unique_ptr<Transfer>> transfers;
+  CURLM* multi = curl_multi_init();
+  if (o.api_uri) {
+    auto t = std::make_unique<Transfer>();
+    t->is_api = true;
+    t->abort_when_full = true;
+    common_setup(*t, *o.api_uri, api_url, o, budget_ms);
+    t->headers = curl_slist_append(t->headers, "Accept: application/captive+json");
+    curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
+    curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(t->easy, CURLOPT_MAXREDIRS, 3L);
+    curl_easy_setopt(t->easy, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    report.api = ApiResult{};
+    report.api->uri = *o.api_uri;
+    report.api->verified = !o.insecure;
+    transfers.push_back(std::move(t));
+  }
+  for (std::size_t i = 0; i < canaries.size(); ++i) {
+    CanaryProbe c;
+    c.url = canaries[i];
+    c.https = canary_urls[i].scheme == "https";
+    c.pinned = pinned(o, canary_urls[i]);
+    report.canaries.push_back(std::move(c));
+    auto t = std::make_unique<Transfer>();
+    t->index = i;
+    common_setup(*t, canaries[i], canary_urls[i], o, budget_ms);
+    transfers.push_back(std::move(t));
+  }
+  for (auto& t : transfers) {
+    t->start = Clock::now();
+    curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t.get());
+    curl_multi_add_handle(multi, t->easy);
+  }
+
+  int running = 0;
+  do {
+    curl_multi_perform(multi, &running);
+    int left = 0;
+    while (CURLMsg* m = curl_multi_info_read(multi, &left)) {
+      if (m->msg != CURLMSG_DONE) continue;
+      Transfer* t = nullptr;
+      curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &t);
+      t->done = true;
+      t->code = m->data.result;
+      t->seconds = std::chrono::duration<double>(Clock::now() - t->start).count();
+    }
+    if (running == 0 || Clock::now() >= deadline || report::interrupted()) break;
+    curl_multi_poll(multi, nullptr, 0, 50, nullptr);
+  } while (true);
+  for (auto& t : transfers) {
+    if (!t->done) {
+      t->code = CURLE_OPERATION_TIMEDOUT;
+      t->seconds = std::chrono::duration<double>(Clock::now() - t->start).count();
+    }
+    curl_multi_remove_handle(multi, t->easy);
+  }
+  curl_multi_cleanup(multi);
+
+  for (auto& t : transfers) {
+    if (t->is_api) {
+      finish_api(*t, *report.api);
+    } else {
+      finish_canary(*t, report.canaries[t->index], canary_urls[t->index]);
+    }
+  }
+  // Who answered when a certificate did not verify: only while budget remains.
+  auto remaining = [&] {
+    return static_cast<long>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
+  };
+  if (report.api && report.api->fetch == FetchOutcome::tls_untrusted)
+    report.api->peer_certificate = peer_certificate(*o.api_uri, api_url, o, remaining());
+  for (std::size_t i = 0; i < report.canaries.size(); ++i)
+    if (report.canaries[i].fetch == FetchOutcome::tls_untrusted)
+      report.canaries[i].peer_certificate =
+          peer_certificate(report.canaries[i].url, canary_urls[i], o, remaining());
+  report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  decide_live_verdict(report);
+  return report;
+}
+
+}  // namespace pktmap::capport

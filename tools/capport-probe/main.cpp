@@ -1,0 +1,182 @@
+// capport-probe: is this network captive? Asks the RFC 8908 API and fetches connectivity canaries (live),
+// reads the same evidence out of a capture (-r FILE), or emulates a captive portal (`serve`).
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pktmap/capport/capture_analysis.hpp"
+#include "pktmap/capport/live_probe.hpp"
+#include "pktmap/capport/portal_server.hpp"
+#include "pktmap/capport/verdict.hpp"
+#include "pktmap/error.hpp"
+#include "pktmap/report/interrupt.hpp"
+
+namespace {
+
+using namespace pktmap;
+using namespace pktmap::capport;
+
+constexpr const char* kExamples = R"(
+Examples:
+  capport-probe                                default canaries (HTTP generate_204 + HTTPS)
+  capport-probe --api https://portal.example.net/api     ask the RFC 8908 API too
+  capport-probe --api https://capport.test:8443/api --ca-file lab-ca.pem \
+      --canary http://connectivitycheck.gstatic.com/generate_204 \
+      --resolve capport.test:127.0.0.1 --resolve connectivitycheck.gstatic.com:80:127.0.0.1
+  capport-probe --json | jq .verdict
+  capport-probe -r hotel.pcap                  verdict and evidence with packet numbers, from a capture
+  capport-probe -r hotel.pcap --json 'host 192.0.2.10'
+  capport-probe serve --config portal.yaml     emulate a portal: API + portal page (HTTPS), canaries (HTTP)
+
+Exit status: 0 open, 10 captive, 11 partial, 12 unknown, 1 usage error, 2 error (unreadable capture,
+bad configuration, set-up failure). See capport-probe(1).
+)";
+
+struct Options {
+  std::string read_file;
+  std::vector<std::string> filter_words;
+  bool json = false;
+  std::string api;
+  std::vector<std::string> canaries;
+  std::vector<std::string> resolve;
+  std::string ca_file;
+  bool insecure = false;
+  std::string interface;
+  double timeout = 5.0;
+  std::string config;
+  std::string cert_out;
+  int https_port = -2;  // -2: as configured
+  int http_port = -2;
+};
+
+int run_offline(const Options& opt) {
+  std::string filter;
+  for (const auto& w : opt.filter_words)
+    filter += (filter.empty() ? "" : " ") + w;
+  report::install_interrupt_handlers();
+  auto run = analyze_capture_file(opt.read_file, filter, true);
+  auto text = opt.json ? format_capture_report_json(run.report, opt.read_file)
+                       : format_capture_report(run.report, opt.read_file);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+  if (run.interrupted)
+    std::fprintf(stderr, "capport-probe: interrupted after %llu packets; verdict covers those\n",
+                 static_cast<unsigned long long>(run.report.packets));
+  if (!run.read_error.empty()) {
+    std::fprintf(stderr, "capport-probe: %s\n", run.read_error.c_str());
+    return kExitError;
+  }
+  return verdict_exit_code(run.report.verdict);
+}
+
+int run_live(const Options& opt) {
+  ProbeOptions p;
+  if (!opt.api.empty()) p.api_uri = opt.api;
+  p.canaries = opt.canaries;
+  for (const auto& r : opt.resolve)
+    p.resolve.push_back(parse_resolve_pin(r));
+  p.ca_file = opt.ca_file;
+  p.insecure = opt.insecure;
+  p.interface = opt.interface;
+  p.timeout = std::chrono::milliseconds(static_cast<long>(opt.timeout * 1000));
+  if (opt.insecure)
+    std::fprintf(stderr, "capport-probe: warning: --insecure: certificates are not verified (RFC 8908 §4)\n");
+  report::install_interrupt_handlers();
+  auto r = run_live_probe(p);
+  auto text = opt.json ? format_probe_report_json(r) : format_probe_report(r);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return verdict_exit_code(r.verdict);
+}
+
+int run_serve(const Options& opt) {
+  PortalConfig cfg = opt.config.empty() ? PortalConfig{} : load_portal_config(opt.config);
+  if (!opt.cert_out.empty()) cfg.cert_out = opt.cert_out;
+  if (opt.https_port != -2) cfg.https_port = opt.https_port;
+  if (opt.http_port != -2) cfg.http_port = opt.http_port;
+  PortalServer server(cfg);
+  server.start();
+  std::printf("serving api %s portal %s", server.api_uri().c_str(), server.portal_uri().c_str());
+  if (server.http_port() > 0) std::printf(" canaries http://%s:%d/", cfg.listen.c_str(), server.http_port());
+  std::printf(" on %s\n", cfg.listen.c_str());
+  std::fflush(stdout);
+  report::install_interrupt_handlers();
+  while (!report::interrupted())
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  server.stop();
+  return kExitOpen;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"capport-probe: is this network captive? (RFC 8908 API, RFC 8910 provisioning, canaries)"};
+  app.footer(kExamples);
+  Options opt;
+  app.add_option("-r,--read", opt.read_file, "Analyse a pcap or pcapng capture instead of probing live")
+      ->type_name("FILE");
+  app.add_flag("--json", opt.json, "Print the verdict and evidence as one JSON object");
+  app.add_option("--api", opt.api, "RFC 8908 API URI to ask (https only)")->type_name("URI");
+  app.add_option("--canary", opt.canaries,
+                 "Canary URL (repeatable; default: Android's HTTP and HTTPS probes)")
+      ->type_name("URL");
+  app.add_option("--resolve", opt.resolve, "Pin a name: HOST:ADDR or HOST:PORT:ADDR (repeatable)")
+      ->type_name("PIN");
+  app.add_option("--ca-file", opt.ca_file, "Trust this CA bundle (PEM) for the API and HTTPS canaries")
+      ->type_name("FILE");
+  app.add_flag("--insecure", opt.insecure, "Do not verify certificates (reported; RFC 8908 says not to)");
+  app.add_option("--interface", opt.interface, "Send probes from this interface")->type_name("IFACE");
+  app.add_option("--timeout", opt.timeout, "Whole-probe time limit in seconds (default 5)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.1, 60.0));
+  app.add_option("filter", opt.filter_words, "BPF filter for -r, as in tcpdump")->type_name("EXPRESSION");
+
+  auto* serve =
+      app.add_subcommand("serve", "Emulate a captive portal: RFC 8908 API + portal (HTTPS), canaries (HTTP)");
+  serve->add_option("--config", opt.config, "Portal configuration (YAML, see capport-probe(1))")
+      ->type_name("FILE");
+  serve->add_option("--cert-out", opt.cert_out, "Write the generated certificate here (PEM)")
+      ->type_name("FILE");
+  serve->add_option("--https-port", opt.https_port, "HTTPS port (0: any free port)")
+      ->check(CLI::Range(0, 65535));
+  serve->add_option("--http-port", opt.http_port, "HTTP canary port (0: any free port, -1: off)")
+      ->check(CLI::Range(-1, 65535));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOpen : kExitUsage;
+  }
+  try {
+    if (serve->parsed()) return run_serve(opt);
+    if (!opt.read_file.empty()) {
+      if (!opt.api.empty() || !opt.canaries.empty() || opt.insecure) {
+        std::fprintf(
+            stderr,
+            "capport-probe: -r reads a capture; --api, --canary and --insecure are for live probes\n");
+        return kExitUsage;
+      }
+      return run_offline(opt);
+    }
+    if (!opt.filter_words.empty()) {
+      std::fprintf(stderr, "capport-probe: a filter expression needs -r FILE\n");
+      return kExitUsage;
+    }
+    if (!opt.api.empty() && opt.api.rfind("https://", 0) != 0 && opt.api.rfind("HTTPS://", 0) != 0) {
+      std::fprintf(stderr,
+                   "capport-probe: --api %s: not an https URI (RFC 8908 §4: the API MUST use https)\n",
+                   opt.api.c_str());
+      return kExitUsage;
+    }
+    return run_live(opt);
+  } catch (const SetupError& e) {
+    std::fprintf(stderr, "capport-probe: %s\n", e.what());
+    return kExitError;
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "capport-probe: %s\n", e.what());
+    return kExitError;
+  }
+}
