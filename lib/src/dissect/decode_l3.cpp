@@ -96,7 +96,7 @@ Outcome decode_icmp(ByteView data, L4Summary& out, ByteView& payload) {
   out.icmp_code = v.code;
   out.checksum = v.checksum;
   out.length = static_cast<std::uint16_t>(data.size() > 0xffff ? 0xffff : data.size());
-  out.payload = v.body;
+  out.payload = v.payload;
   payload = {};  // the quoted datagram is evidence, not a layer to decode in line
   return r.outcome();
 }
@@ -110,7 +110,7 @@ Outcome decode_icmpv6(ByteView data, L4Summary& out, AppSummary& app, ByteView& 
   out.icmp_code = v.code;
   out.checksum = v.checksum;
   out.length = static_cast<std::uint16_t>(data.size() > 0xffff ? 0xffff : data.size());
-  out.payload = v.body;
+  out.payload = v.payload;
   payload = {};
   if (v.type == 134 && !v.header.empty()) {  // Router Advertisement (RFC 4861 §4.2)
     app.has_ra = true;
