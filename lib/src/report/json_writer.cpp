@@ -115,7 +115,10 @@ namespace {
 std::size_t utf8_sequence(std::string_view s, std::size_t i) {
   auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   unsigned char c = b(i);
-  std::size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+  std::size_t n = c >= 0xf0 && c <= 0xf4   ? 4
+                  : c >= 0xe0 && c <= 0xef ? 3
+                  : c >= 0xc2 && c <= 0xdf ? 2
+                                           : 0;  // 0x80-0xc1 and 0xf5-0xff never start a sequence
   if (n == 0 || i + n > s.size()) return 0;
   for (std::size_t k = 1; k < n; ++k) {
     if ((b(i + k) & 0xc0) != 0x80) return 0;

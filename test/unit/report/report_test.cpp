@@ -36,3 +36,14 @@ TEST_CASE("JsonWriter nests, separates and escapes", "[report]") {
   j.begin_object().field("s", std::string_view("ok \xc3\xa9 bad \xff \x01", 13)).end_object();
   CHECK(j.str() == "{\"s\":\"ok \xc3\xa9 bad \\ufffd \\u0001\"}");
 }
+
+TEST_CASE("JsonWriter replaces bytes that cannot start a UTF-8 sequence", "[report][regression]") {
+  // 0xf5-0xff followed by continuation bytes were once copied through as a 3-byte sequence (found by
+  // fuzz_dissect in an RA captive-portal URI), which made the line invalid JSON.
+  JsonWriter j;
+  j.begin_object()
+      .field("s", std::string_view("\xff\x9c\x9c|\xf5\x80\x80\x80|\xc0\xaf|\xe2\x82\xac", 15))
+      .end_object();
+  CHECK(j.str() ==
+        "{\"s\":\"\\ufffd\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd\\ufffd|\\ufffd\\ufffd|\xe2\x82\xac\"}");
+}
