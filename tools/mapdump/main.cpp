@@ -191,7 +191,7 @@ int run(const Options& opt) {
       if (json) {
         j.clear();
         dump::format_json(d, p, j);
-        std::fwrite(j.str().data(), 1, j.str().size(), stdout);
+        std::fwrite(j.view().data(), 1, j.view().size(), stdout);
         std::fputc('\n', stdout);
       } else {
         line.clear();

@@ -47,3 +47,22 @@ TEST_CASE("JsonWriter replaces bytes that cannot start a UTF-8 sequence", "[repo
   CHECK(j.str() ==
         "{\"s\":\"\\ufffd\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd\\ufffd|\\ufffd\\ufffd|\xe2\x82\xac\"}");
 }
+
+TEST_CASE("JsonWriter: escaping fallbacks keep separators, str() mid-document, reuse", "[report]") {
+  JsonWriter j;
+  j.begin_object().field("a", 1).key("b\"c").value("x\ny").key("d").begin_array();
+  j.value(std::string_view("\xff")).value("plain").value(std::int64_t{-5}).end_array();
+  CHECK(j.str() == "{\"a\":1,\"b\\\"c\":\"x\\ny\",\"d\":[\"\\ufffd\",\"plain\",-5]");
+  j.end_object();  // writing on after str() continues the same document
+  CHECK(j.str() == "{\"a\":1,\"b\\\"c\":\"x\\ny\",\"d\":[\"\\ufffd\",\"plain\",-5]}");
+  // Longer than the initial buffer, then reused: the text is exact each time.
+  const std::string big(10000, 'q');
+  for (int round = 0; round < 2; ++round) {
+    j.clear();
+    j.begin_array().value(big).value(std::uint64_t{18446744073709551615u}).end_array();
+    CHECK(j.str() == "[\"" + big + "\",18446744073709551615]");
+  }
+  j.clear();
+  j.begin_object().end_object();
+  CHECK(j.str() == "{}");
+}
