@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
         j.clear();
         p.data = pktmap::ByteView(arena.data() + off, len);
         pktmap::dump::format_json(d, p, j);
-        sink += j.str().size();
+        sink += j.view().size();
       }
     }
     auto t1 = std::chrono::steady_clock::now();

@@ -35,7 +35,8 @@ Examples:
   mapdump -i eth1 -c 100                       live capture
   mapdump --state fw.state                     mapping state saved by sfcproxy-replay or pcp-cli
 
-Exit status: 0 done, 1 usage error, 2 input error (unreadable or corrupt capture, bad state file).
+Exit status: 0 done, 1 usage error (bad option, filter or rule), 2 input error (unreadable or corrupt
+capture, bad state file).
 )";
 
 struct Options {
@@ -190,7 +191,7 @@ int run(const Options& opt) {
       if (json) {
         j.clear();
         dump::format_json(d, p, j);
-        std::fwrite(j.str().data(), 1, j.str().size(), stdout);
+        std::fwrite(j.view().data(), 1, j.view().size(), stdout);
         std::fputc('\n', stdout);
       } else {
         line.clear();
@@ -250,6 +251,9 @@ int main(int argc, char** argv) {
   }
   try {
     return run(opt);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "mapdump: %s\n", e.what());
+    return kExitUsage;
   } catch (const SetupError& e) {
     std::fprintf(stderr, "mapdump: %s\n", e.what());
     return kExitInput;

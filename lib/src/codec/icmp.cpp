@@ -207,7 +207,9 @@ void write_icmp_error(ByteWriter& w, const IcmpFields& f, ByteView quoted, ByteV
   const std::size_t ext_csum_at = w.reserve(2);
   w.bytes(ext_objects);
   if (!w.ok()) return;
-  w.patch_be16(ext_csum_at, internet_checksum(w.written().subspan(ext_at)));
+  // §7: an all-zero checksum means none was sent; a computed 0 goes out as its equivalent 0xffff.
+  const std::uint16_t ext_csum = internet_checksum(w.written().subspan(ext_at));
+  w.patch_be16(ext_csum_at, ext_csum == 0 ? 0xffff : ext_csum);
   w.patch_be16(csum_at, internet_checksum(w.written().subspan(start)));
 }
 

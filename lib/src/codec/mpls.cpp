@@ -8,14 +8,15 @@ Result<MplsStack> parse_mpls(ByteView data) {
   MplsStack s;
   ByteReader r(data);
   for (;;) {
+    // Checked before reading, so payload always starts right after the `count` entries kept.
+    if (s.count == kMaxMplsLabels && r.has(4)) {
+      s.payload = r.rest();
+      return {s, unsupported("mpls_too_many_labels")};
+    }
     auto w = r.be32();
     if (!w) {
       s.payload = r.rest();
       return {s, truncated("mpls_truncated")};
-    }
-    if (s.count == kMaxMplsLabels) {
-      s.payload = r.rest();
-      return {s, unsupported("mpls_too_many_labels")};
     }
     MplsEntry e{*w >> 12, static_cast<std::uint8_t>((*w >> 9) & 7), ((*w >> 8) & 1) != 0,
                 static_cast<std::uint8_t>(*w & 0xff)};

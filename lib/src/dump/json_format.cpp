@@ -182,12 +182,20 @@ void layer_json(JsonWriter& j, const Dissection& d, const LayerRef& l) {
       }
       break;
     case Proto::dhcpv4:
+      if (!d.app.has_dhcp) {
+        j.null();  // too short to decode: the status says why
+        break;
+      }
       j.begin_object().field("msg_type", d.app.dhcp_msg_type).field("xid", d.app.dhcp_xid);
       j.field("requests_114", d.app.dhcp_requests_114)
           .field("requests_160", d.app.dhcp_requests_160)
           .end_object();
       break;
     case Proto::dhcpv6:
+      if (!d.app.has_dhcpv6) {
+        j.null();
+        break;
+      }
       j.begin_object().field("msg_type", d.app.dhcpv6_msg_type).field("xid", d.app.dhcpv6_xid);
       j.field("requests_103", d.app.dhcpv6_requests_103).end_object();
       break;

@@ -78,7 +78,7 @@ void PacketSource::set_filter(const std::string& bpf_filter) {
   bpf_program prog{};
   if (pcap_compile(pcap_, &prog, bpf_filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
     std::string msg = name_ + ": bad filter '" + bpf_filter + "': " + pcap_geterr(pcap_);
-    throw SetupError(msg);
+    throw UsageError(msg);
   }
   if (live_) {
     int rc = pcap_setfilter(pcap_, &prog);

@@ -6,6 +6,7 @@
 #include "pktmap/codec/tcp.hpp"
 #include "pktmap/codec/udp.hpp"
 #include "pktmap/wire/byte_reader.hpp"
+#include "pktmap/wire/checksum.hpp"
 #include "test_util.hpp"
 
 using namespace pktmap;
@@ -305,4 +306,38 @@ TEST_CASE("ICMP truncation at every offset", "[codec][icmp]") {
     auto known = parse_icmp(cut, b.size());  // told the real size, still a snapped capture
     CHECK(known.status() == Status::truncated);
   });
+}
+
+TEST_CASE("ICMP builder: an extension checksum that computes to 0 is sent as 0xffff",
+          "[codec][icmp][regression]") {
+  // RFC 4884 §7: an all-zero checksum means "none sent", and the §5 probe for pre-RFC 4884 senders only
+  // accepts a non-zero one. Header word 0x2000 + object words 0x0008, 0x0101, 0x0000, 0xdef6 sum to 0xffff.
+  // (Found by fuzz_icmp's write_icmp_error round trip.)
+  const std::uint8_t payload[] = {0x00, 0x00, 0xde, 0xf6};
+  std::uint8_t objs[8];
+  ByteWriter ow(objs);
+  write_icmp_ext_object(ow, 1, 1, payload);
+  REQUIRE(ow.ok());
+  std::vector<std::uint8_t> quoted(128, 0);
+  std::uint8_t buf[256];
+  ByteWriter w(buf);
+  write_icmp_error(w, {.type = icmp_type::time_exceeded}, test::view(quoted), ow.written());
+  REQUIRE(w.ok());
+  auto r = parse_icmp(w.written(), w.size());
+  REQUIRE(r.ok());
+  REQUIRE(r->has_extension);
+  CHECK(r->ext.checksum == 0xffff);
+  CHECK(r->ext.checksum_ok);
+  CHECK(icmp_checksum_ok(w.written()));
+  // Without the Length attribute the §5 probe now finds it too.
+  buf[5] = 0;
+  std::uint8_t* csum = buf + 2;
+  csum[0] = csum[1] = 0;
+  const std::uint16_t c = internet_checksum(w.written());
+  csum[0] = static_cast<std::uint8_t>(c >> 8);
+  csum[1] = static_cast<std::uint8_t>(c);
+  auto legacy = parse_icmp(w.written(), w.size());
+  CHECK(legacy.ok());
+  CHECK(legacy->has_extension);
+  CHECK(legacy->ext.legacy);
 }

@@ -113,6 +113,8 @@ TEST_CASE("Unreadable inputs and bad filters are set-up errors", "[pcapio]") {
   CHECK_THROWS_WITH(PacketSource::open_file(junk), Catch::Contains("junk.pcap"));
   CHECK_THROWS_WITH(PacketSource::open_file(test::data_path("tcpdump-nsh.pcap"), "udp and and"),
                     Catch::Contains("bad filter"));
+  // The user's mistake, not the input's: tools map it to their usage-error status.
+  CHECK_THROWS_AS(PacketSource::open_file(test::data_path("tcpdump-nsh.pcap"), "udp and and"), UsageError);
   fs::remove_all(dir);
 }
 

@@ -39,9 +39,14 @@ struct AppSummary {
   std::array<CaptiveUri, 4> uris{};
   std::uint8_t uri_count = 0;
 
+  // Everything but the PCP view (read only when has_pcp), so no value outlives its packet.
   void reset() {
     has_pcp = has_dhcp = has_dhcpv6 = has_ra = false;
+    dhcp_msg_type = dhcpv6_msg_type = 0;
+    dhcp_xid = dhcpv6_xid = 0;
+    dhcp_yiaddr = {};
     dhcp_requests_114 = dhcp_requests_160 = dhcpv6_requests_103 = false;
+    ra_lifetime = 0;
     uri_count = 0;
   }
   void add_uri(UriSource s, std::string_view uri) {

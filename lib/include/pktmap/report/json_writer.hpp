@@ -4,6 +4,7 @@
 // (nlohmann::json builds a DOM per value; it is used for state files and configs, not per packet.)
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -14,15 +15,23 @@ namespace pktmap::report {
 class JsonWriter {
  public:
   JsonWriter() {
-    buf_.reserve(4096);
+    buf_.resize(4096);
     first_[0] = true;
   }
   void clear() {
-    buf_.clear();
+    len_ = 0;
     depth_ = 0;
     first_[0] = true;
+    after_key_ = false;
   }
-  [[nodiscard]] const std::string& str() const { return buf_; }
+  // The text so far, without touching the buffer: what per-packet writers should use.
+  [[nodiscard]] std::string_view view() const { return {buf_.data(), len_}; }
+  // The text so far as a string. (The buffer runs ahead of the text while writing; this trims it, keeping
+  // the capacity, so the next write zero-fills the space again: prefer view() per packet.)
+  [[nodiscard]] const std::string& str() const {
+    buf_.resize(len_);
+    return buf_;
+  }
 
   JsonWriter& begin_object();
   JsonWriter& end_object();
@@ -50,10 +59,35 @@ class JsonWriter {
   }
 
  private:
+  bool take_comma();
+  bool quoted_plain(std::string_view s,
+                    char tail);  // updates the separator state; true when a ',' must come first
   void separator();
   void escaped(std::string_view s);
 
-  std::string buf_;
+  // Appends go through put(): a length check and a memcpy, no std::string bookkeeping per call (which
+  // dominated -T json). buf_.size() is the writable space, len_ the text; str() reconciles the two.
+  void put(const char* p, std::size_t n) {
+    if (n > buf_.size() - len_) grow(n);
+    std::memcpy(buf_.data() + len_, p, n);
+    len_ += n;
+  }
+  void put(char c) {
+    if (len_ == buf_.size()) grow(1);
+    buf_[len_++] = c;
+  }
+  void put(std::string_view s) { put(s.data(), s.size()); }
+  // Space for n more bytes, to be filled by the caller.
+  char* space(std::size_t n) {
+    if (n > buf_.size() - len_) grow(n);
+    char* p = buf_.data() + len_;
+    len_ += n;
+    return p;
+  }
+  void grow(std::size_t n);
+
+  mutable std::string buf_;
+  std::size_t len_ = 0;
   std::array<bool, 64> first_{};
   std::size_t depth_ = 0;
   bool after_key_ = false;
