@@ -32,7 +32,8 @@ PacketSource PacketSource::open_file(const std::string& path, const std::string&
   s.name_ = path;
   if (path != "-") {  // "-" is standard input, as in tcpdump -r -
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) throw SetupError(path + ": cannot open: no such file or not readable");
+    if (::stat(path.c_str(), &st) != 0)
+      throw SetupError(path + ": cannot open: no such file or not readable");
     if (S_ISDIR(st.st_mode)) throw SetupError(path + ": is a directory, not a capture file");
     s.file_size_ = static_cast<std::uint64_t>(st.st_size);
     s.pcapng_ = is_pcapng(path);
