@@ -169,7 +169,15 @@ announce: {{on_start: true, targets: ["127.0.0.1:{lport}"]}}
         if listener.poll() is None:
             listener.kill()
         if capture:
-            time.sleep(0.3)
+            # tcpdump writes each packet as it gets it (-U), but on a loaded machine (CI, sanitizer builds) it
+            # can lag by a second or more: wait until the file stops growing (bounded) before stopping it.
+            last, deadline = -1, time.time() + 8
+            while time.time() < deadline:
+                time.sleep(0.5)
+                size = os.path.getsize(pcap) if os.path.exists(pcap) else 0
+                if size == last and size > 0:
+                    break
+                last = size
             capture.send_signal(signal.SIGINT)
             capture.wait(timeout=5)
     check(server.returncode == 0, f"server exit {server.returncode}: {server.stderr.read()}")
