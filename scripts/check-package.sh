@@ -50,7 +50,7 @@ debs=("$tmp"/pkg/*.deb)
 ((${#debs[@]} == 1)) || { echo "check-package: expected one .deb, got: ${debs[*]}" >&2; exit 1; }
 deb="${debs[0]}"
 echo "package: ${deb##*/} ($(stat -c %s "$deb") bytes)"
-dpkg-deb -f "$deb" Package Version Architecture Maintainer Depends Section Description
+dpkg-deb -f "$deb" Package Version Architecture Maintainer Depends Recommends Section Description
 dpkg-deb -c "$deb"
 contents="$(dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./||')"
 # The package installs under /usr (CPack's default packaging prefix for DEB).
