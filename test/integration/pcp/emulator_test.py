@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-from pcp_tshark import tshark_check
+from pcp_tshark import stop_capture, tshark_check
 
 PCP, MAPDUMP, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
 FAST = ["--irt", "100", "--mrc", "4", "--settle", "150"]
@@ -133,17 +133,7 @@ announce: {{on_start: true, targets: ["127.0.0.1:{lport}"]}}
         if listener.poll() is None:
             listener.kill()
         if capture:
-            # tcpdump writes each packet as it gets it (-U), but on a loaded machine (CI, sanitizer builds) it
-            # can lag by a second or more: wait until the file stops growing (bounded) before stopping it.
-            last, deadline = -1, time.time() + 8
-            while time.time() < deadline:
-                time.sleep(0.5)
-                size = os.path.getsize(pcap) if os.path.exists(pcap) else 0
-                if size == last and size > 0:
-                    break
-                last = size
-            capture.send_signal(signal.SIGINT)
-            capture.wait(timeout=5)
+            stop_capture(capture, pcap)
     check(server.returncode == 0, f"server exit {server.returncode}: {server.stderr.read()}")
     res = subprocess.run([MAPDUMP, "--state", state, "--json"], capture_output=True, text=True, check=True)
     doc = json.loads(res.stdout)

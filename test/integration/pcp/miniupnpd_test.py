@@ -16,14 +16,13 @@ or miniupnpd. Usage: miniupnpd_test.py PCP_CLI
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from miniupnpd_netns import Gateway, WAN_IP, WAN_PEER, install_signal_cleanup, unavailable  # noqa: E402
-from pcp_tshark import check, tshark_check  # noqa: E402
+from pcp_tshark import check, stop_capture, tshark_check  # noqa: E402
 
 PCP = sys.argv[1]
 FAST = ["--irt", "300", "--mrc", "3", "--settle", "100"]
@@ -123,9 +122,7 @@ def main():
 
         check(gw.daemon.poll() is None, f"miniupnpd exited:\n{gw.log()}")
         if capture:
-            time.sleep(0.5)
-            capture.send_signal(signal.SIGINT)
-            capture.wait(timeout=5)
+            stop_capture(capture, pcap)
             tshark_check(pcap, 5351, answers, exchanges)
         print(f"ok: pcp-cli against miniupnpd: {len(exchanges)} exchanges")
     return 0

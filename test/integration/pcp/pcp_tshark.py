@@ -2,7 +2,10 @@
 error-level expert item, and every answer pcp-cli printed (its --json "responses") is in the capture with
 the same field values. Shared by emulator_test.py and miniupnpd_test.py.
 """
+import os
+import signal
 import subprocess
+import time
 
 
 def fail(msg):
@@ -13,6 +16,20 @@ def fail(msg):
 def check(cond, msg):
     if not cond:
         fail(msg)
+
+
+def stop_capture(capture, pcap, bound=8.0):
+    """tcpdump -U writes each packet as it gets it, but on a loaded machine (CI, sanitizer builds) it can lag
+    by a second or more: wait until the file stops growing (bounded), then stop it."""
+    last, deadline = -1, time.time() + bound
+    while time.time() < deadline:
+        time.sleep(0.5)
+        size = os.path.getsize(pcap) if os.path.exists(pcap) else 0
+        if size == last and size > 0:
+            break
+        last = size
+    capture.send_signal(signal.SIGINT)
+    capture.wait(timeout=5)
 
 
 def tshark_check(pcap, port, answers, requests=()):
