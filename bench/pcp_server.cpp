@@ -6,11 +6,12 @@
 // machine wall time also counts waiting for a core (and the driver shares the cores).
 //
 //   bench_pcp_server [MAPPINGS] [REQUESTS]
-//   bench_pcp_server --drive ADDR:PORT [MAPPINGS] [REQUESTS]
-// --drive only runs the load generator against a running server (bench/pcp-vs-miniupnpd.sh uses it for
-// both the emulator and miniupnpd in namespaces): it creates MAPPINGS MAP mappings (UDP, internal ports
-// 20000..), then sends REQUESTS refreshes of them and prints one line "drive: created=N create_s=S
-// answered=N lost=N seconds=S rps=R results=CODE:COUNT,...".
+//   bench_pcp_server --drive ADDR:PORT [MAPPINGS] [REQUESTS] [WINDOW] [--wait]
+// --drive only runs the load generator against a running server (bench/pcp_vs_miniupnpd.py uses it for
+// both the emulator and miniupnpd in namespaces): it creates MAPPINGS MAP mappings one by one (UDP,
+// internal ports 20000..), prints "created: ...", waits for a line on stdin with --wait, then keeps WINDOW
+// refreshes of them in flight until REQUESTS are answered or lost, and prints one line "drive: created=N
+// create_s=S answered=N lost=N seconds=S rps=R results=CODE:COUNT,...".
 #include <poll.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -72,7 +73,7 @@ struct DriveResult {
 };
 
 // Keeps up to `window` requests in flight: sendmmsg a burst, recvmmsg what came back. Requests that get no
-// answer within 200 ms count as lost (a server may drop under load or rate-limit).
+// answer within 2 s count as lost (a server may drop under load or rate-limit).
 DriveResult drive(const UdpSocket& c, const Endpoint& server,
                   const std::vector<std::vector<std::uint8_t>>& reqs, unsigned total, unsigned window) {
   constexpr unsigned kBurst = 64;
@@ -107,7 +108,7 @@ DriveResult drive(const UdpSocket& c, const Endpoint& server,
       if (s > 0) sent += static_cast<unsigned>(s);
     }
     pollfd p{c.fd(), POLLIN, 0};
-    if (::poll(&p, 1, 200) <= 0) {
+    if (::poll(&p, 1, 2000) <= 0) {
       r.lost += sent - r.answered - r.lost;  // a silent window counts as lost
       continue;
     }
@@ -121,7 +122,7 @@ DriveResult drive(const UdpSocket& c, const Endpoint& server,
   return r;
 }
 
-int run_drive(const Endpoint& server, unsigned mappings, unsigned total) {
+int run_drive(const Endpoint& server, unsigned mappings, unsigned total, unsigned window, bool wait) {
   UdpSocket c = UdpSocket::bound(Endpoint{source_address_for(server), 0});
   auto reqs = requests(c.local().addr, mappings, 20000);
   // Create the mappings one at a time (a server may be slow to create: it installs firewall rules).
@@ -134,7 +135,13 @@ int run_drive(const Endpoint& server, unsigned mappings, unsigned total) {
     if (c.recv_from(buf, from, std::chrono::milliseconds(2000)) && buf[3] == 0) ++created;
   }
   const double create_s = std::chrono::duration<double>(Clock::now() - t0).count();
-  DriveResult d = drive(c, server, reqs, total, 128);
+  std::printf("created: %u of %u in %.3f s\n", created, mappings, create_s);
+  std::fflush(stdout);
+  if (wait) {  // the caller samples the server's CPU time now, then says go
+    char line[16];
+    if (!std::fgets(line, sizeof line, stdin)) return 1;
+  }
+  DriveResult d = drive(c, server, reqs, total, window);
   std::printf("drive: created=%u create_s=%.3f answered=%u lost=%u seconds=%.3f rps=%.0f results=", created,
               create_s, d.answered, d.lost, d.seconds, d.answered / d.seconds);
   const char* sep = "";
@@ -157,7 +164,9 @@ int main(int argc, char** argv) {
     }
     const unsigned m = argc > 3 ? static_cast<unsigned>(std::atoi(argv[3])) : 10000;
     const unsigned n = argc > 4 ? static_cast<unsigned>(std::atoi(argv[4])) : 200000;
-    return run_drive(*server, m, n);
+    const unsigned window = argc > 5 ? static_cast<unsigned>(std::atoi(argv[5])) : 128;
+    const bool wait = argc > 6 && std::strcmp(argv[6], "--wait") == 0;
+    return run_drive(*server, m, n, window, wait);
   }
   const unsigned mappings = argc > 1 ? static_cast<unsigned>(std::atoi(argv[1])) : 10000;
   const unsigned total = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : 1'000'000;

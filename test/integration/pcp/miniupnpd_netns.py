@@ -181,6 +181,10 @@ deny 0-65535 0.0.0.0/0 0-65535
 def install_signal_cleanup():
     """ctest's timeout sends SIGTERM: turn it into SystemExit so `with Gateway()` still cleans up."""
     def stop(signum, frame):
+        # timeout(1) signals the child and then its whole process group: ignore the second signal, or it
+        # would interrupt the clean-up the first one started.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         raise SystemExit(f"stopped by signal {signum}")
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
