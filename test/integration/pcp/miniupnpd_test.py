@@ -35,7 +35,12 @@ def main():
         print("SKIP: " + reason)
         return 77
     install_signal_cleanup()
-    with Gateway() as gw:
+    try:
+        gw = Gateway()
+    except subprocess.CalledProcessError as e:  # e.g. a kernel without nf_tables or veth
+        print(f"SKIP: cannot set up the namespaces: {' '.join(e.cmd)}: {e.stderr.strip()}")
+        return 77
+    with gw:
         exchanges, answers = [], []
 
         def client(args, expect_rc):
