@@ -11,6 +11,7 @@ packages=(
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev
   # real peers and oracles used by the tests and benchmarks
   tshark tcpreplay tcpdump iproute2 nftables miniupnpd dnsmasq-base hyperfine
+  miniupnpd-nftables  # miniupnpd's nftables backend: pcp-cli's interop test and bench drive it in namespaces
   openssl  # the CLI: capport-probe's serve test makes a throw-away CA and server certificate
   # packaging
   dpkg-dev file

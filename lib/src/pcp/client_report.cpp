@@ -41,6 +41,21 @@ std::string mapping_line(const Request& rq, const Response& r) {
   return s;
 }
 
+// RFC 6887 §13.2: with PREFER_FAILURE the server maps exactly the suggested external port or answers
+// CANNOT_PROVIDE_EXTERNAL. miniupnpd (2.3.1 and later) maps another port instead.
+bool prefer_failure_ignored(const Request& rq, const Response& r) {
+  return rq.prefer_failure && rq.lifetime != 0 && r.result == c::pcp_result::success &&
+         rq.external_port != 0 && r.external_port != rq.external_port;
+}
+
+// MALFORMED_OPTION for a request carrying an option whose length is not a multiple of 4 (PORT_SET is 5,
+// DESCRIPTION any): a server that skips options without their padding (RFC 6887 §7.3; miniupnpd before
+// 2.3.11) misreads what follows such an option.
+bool padding_suspect(const Request& rq, const Response& r) {
+  if (r.result != c::pcp_result::malformed_option) return false;
+  return rq.port_set || (rq.description && rq.description->size() % 4 != 0);
+}
+
 }  // namespace
 
 std::string format_exchange_text(const ReportContext& ctx, const Exchange& ex) {
@@ -61,6 +76,15 @@ std::string format_exchange_text(const ReportContext& ctx, const Exchange& ex) {
       out +=
           "note: the answer's PORT_SET equals the request's; a server without PORT_SET support echoes it "
           "unchanged, so only the single MAP port is certain\n";
+    if (prefer_failure_ignored(rq, r))
+      out += "note: PREFER_FAILURE was sent but the server mapped external port " +
+             std::to_string(r.external_port) + " instead of the suggested " +
+             std::to_string(rq.external_port) + "; RFC 6887 section 13.2 requires CANNOT_PROVIDE_EXTERNAL\n";
+    if (padding_suspect(rq, r))
+      out +=
+          "note: the request carried an option whose length is not a multiple of 4, padded as RFC 6887 "
+          "section 7.3 requires; servers that skip options without the padding (miniupnpd before 2.3.11) "
+          "answer MALFORMED_OPTION to it\n";
     for (std::uint8_t code : r.unknown_options)
       out += "note: option " + std::to_string(code) + " (" + c::pcp_option_name(code) + ") in the answer\n";
   }
@@ -140,6 +164,17 @@ void format_exchange_json(const ReportContext& ctx, const Exchange& ex, report::
   j.key("responses").begin_array();
   for (const auto& r : ex.responses)
     format_response_json(r, j);
+  j.end_array();
+  // Server behaviour that departs from the RFCs or that a known server bug explains (man/pcp-cli.1, SERVER
+  // DEVIATIONS).
+  bool pf = false, pad = false;
+  for (const auto& r : ex.responses) {
+    pf = pf || prefer_failure_ignored(rq, r);
+    pad = pad || padding_suspect(rq, r);
+  }
+  j.key("deviations").begin_array();
+  if (pf) j.value("prefer_failure_ignored");
+  if (pad) j.value("unpadded_option_refused");
   j.end_array();
   j.key("ignored").begin_object();
   if (ctx.ignored)

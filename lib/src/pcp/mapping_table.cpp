@@ -2,29 +2,46 @@
 
 namespace pktmap::pcp {
 
-std::vector<Mapping*> MappingTable::overlapping(const PcpAddress& ip, std::uint8_t protocol,
-                                                std::uint16_t first, std::uint32_t count) {
-  std::vector<Mapping*> out;
+namespace {
+std::uint64_t load_be64(const std::uint8_t* p) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i)
+    v = v << 8 | p[i];
+  return v;
+}
+}  // namespace
+
+MappingTable::MapKey::MapKey(const PcpAddress& ip, std::uint8_t protocol, std::uint16_t port)
+    : hi(load_be64(ip.data())),
+      lo(load_be64(ip.data() + 8)),
+      proto_port(std::uint32_t{protocol} << 16 | port) {}
+
+std::span<Mapping* const> MappingTable::overlapping(const PcpAddress& ip, std::uint8_t protocol,
+                                                    std::uint16_t first, std::uint32_t count) {
+  hits_.clear();
+  const MapKey key(ip, protocol, first);
   const std::uint32_t end = std::uint32_t{first} + count;
-  auto it = maps_.upper_bound(MapKey{ip, protocol, first});
+  auto it = maps_.upper_bound(key);
   // The mapping starting at or before `first` may reach into the range.
   if (it != maps_.begin()) {
     auto prev = std::prev(it);
     const Mapping& m = prev->second;
-    if (m.internal_ip == ip && m.protocol == protocol && m.internal_port + m.size > first)
-      out.push_back(&prev->second);
+    if (prev->first.same_owner(key) && m.internal_port + m.size > first) hits_.push_back(&prev->second);
   }
   for (; it != maps_.end(); ++it) {
-    Mapping& m = it->second;
-    if (m.internal_ip != ip || m.protocol != protocol || m.internal_port >= end) break;
-    out.push_back(&m);
+    if (!it->first.same_owner(key) || it->second.internal_port >= end) break;
+    hits_.push_back(&it->second);
   }
-  return out;
+  return hits_;
 }
 
 Mapping* MappingTable::map_covering(const PcpAddress& ip, std::uint8_t protocol, std::uint16_t port) {
-  auto v = overlapping(ip, protocol, port, 1);
-  return v.empty() ? nullptr : v.front();
+  const MapKey key(ip, protocol, port);
+  auto it = maps_.upper_bound(key);
+  if (it == maps_.begin()) return nullptr;
+  --it;
+  const Mapping& m = it->second;
+  return it->first.same_owner(key) && m.internal_port + m.size > port ? &it->second : nullptr;
 }
 
 Mapping* MappingTable::find_peer(const PeerKey& k) {
@@ -50,7 +67,7 @@ void MappingTable::insert(const Mapping& m) {
     peers_[PeerKey{m.internal_ip, m.protocol, m.internal_port, m.remote_peer.addr, m.remote_peer.port}] = m;
     return;
   }
-  maps_[MapKey{m.internal_ip, m.protocol, m.internal_port}] = m;
+  maps_.insert_or_assign(MapKey(m.internal_ip, m.protocol, m.internal_port), m);
   ClientUse& c = clients_[m.client_ip];
   c.ports += m.size;
   ++c.mappings;
@@ -68,7 +85,7 @@ void MappingTable::erase(const Mapping& m) {
     c->second.ports -= std::min(c->second.ports, m.size);
     if (--c->second.mappings == 0) clients_.erase(c);
   }
-  maps_.erase(MapKey{m.internal_ip, m.protocol, m.internal_port});  // m may live in maps_: erase last
+  maps_.erase(MapKey(m.internal_ip, m.protocol, m.internal_port));  // m may live in maps_: erase last
 }
 
 std::size_t MappingTable::expire(std::uint64_t now) {

@@ -48,25 +48,31 @@ void Server::process_map(Ctx& ctx) {
     return create_map(ctx);
   }
   // RFC 7753 §4.4.1: each overlapped mapping is refreshed (or deleted) on its own, with its own answer.
-  // §11.3 / §15: a nonce that does not match the mapping's is refused.
+  // §11.3 / §15: a nonce that does not match the mapping's is refused. Deletes are answered first and
+  // erased after the walk, so the pointers in `hits` stay valid.
   bool refused = false;
-  std::vector<Mapping> copies;
-  for (const Mapping* h : hits)
-    copies.push_back(*h);
-  for (const Mapping& hit : copies) {
-    if (hit.nonce != m.nonce) {
+  bool deleted = false;
+  for (Mapping* hit : hits) {
+    if (hit->nonce != m.nonce) {
       refused = true;
       continue;
     }
     if (lifetime == 0) {
-      table_.erase(hit);
-      answer_mapping(ctx, hit, res::success, 0);
+      answer_mapping(ctx, *hit, res::success, 0);
+      deleted = true;
       continue;
     }
-    Mapping* live = table_.map_covering(hit.internal_ip, hit.protocol, hit.internal_port);
-    live->expires = ctx.now + lifetime;
-    live->lifetime = lifetime;
-    answer_mapping(ctx, *live, res::success, lifetime);
+    hit->expires = ctx.now + lifetime;
+    hit->lifetime = lifetime;
+    answer_mapping(ctx, *hit, res::success, lifetime);
+  }
+  if (deleted) {
+    // Deletion is rare: copying the matching mappings out (an allocation) is fine here.
+    std::vector<Mapping> gone;
+    for (const Mapping* hit : hits)
+      if (hit->nonce == m.nonce) gone.push_back(*hit);
+    for (const Mapping& g : gone)
+      table_.erase(g);
   }
   if (refused) error(ctx, res::not_authorized);
 }

@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 
+from pcp_tshark import stop_capture, tshark_check
+
 PCP, MAPDUMP, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
 FAST = ["--irt", "100", "--mrc", "4", "--settle", "150"]
 
@@ -60,50 +62,6 @@ def wait_for_server(port):
     fail("server did not answer ANNOUNCE")
 
 
-def tshark_check(pcap, port, answers):
-    fields = ["frame.number", "_ws.malformed", "_ws.expert.severity", "portcontrol.r", "portcontrol.opcode",
-              "portcontrol.result_code", "portcontrol.map.nonce", "portcontrol.map.internal_port",
-              "portcontrol.map.rsp_assigned_external_port", "portcontrol.option.portset.size",
-              "portcontrol.option.portset.parity", "portcontrol.epoch_time", "portcontrol.lifetime_rsp", "portcontrol.peer.nonce",
-              "portcontrol.peer.internal_port"]
-    cmd = ["tshark", "-n", "-r", pcap, "-d", f"udp.port=={port},portcontrol", "-T", "fields",
-           "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=;"]
-    for f in fields:
-        cmd += ["-e", f]
-    res = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    rows = [dict(zip(fields, line.split("\t"))) for line in res.stdout.splitlines()]
-    for r in rows:  # PEER has its own field names for the shared MAP-like part
-        for k in ("nonce", "internal_port"):
-            if not r.get("portcontrol.map." + k):
-                r["portcontrol.map." + k] = r.get("portcontrol.peer." + k, "")
-    check(len(rows) >= 2 * len(answers), f"capture has {len(rows)} packets, expected at least {2 * len(answers)}")
-    for r in rows:
-        check(r["_ws.malformed"] == "", f"tshark: frame {r['frame.number']} malformed")
-        # PI_ERROR (0x00800000) as -T fields prints _ws.expert.severity
-        check("8388608" not in r["_ws.expert.severity"].split(";"),
-              f"tshark: frame {r['frame.number']} has an error-level expert item")
-        check(r["portcontrol.opcode"] != "", f"tshark: frame {r['frame.number']} not decoded as PCP")
-    # Every answer the client reported appears in the capture with the same values.
-    def agrees(r, a):
-        if r["portcontrol.r"] not in ("1", "True") or r["portcontrol.map.nonce"].replace(":", "") != a["nonce"]:
-            return False
-        if int(r["portcontrol.result_code"] or -1) != a["result_code"]:
-            return False
-        if int(r["portcontrol.map.internal_port"] or -1) != a["internal_port"]:
-            return False
-        if int(r["portcontrol.lifetime_rsp"] or -1) != a["lifetime"] or int(r["portcontrol.epoch_time"]) != a["epoch"]:
-            return False
-        if a["result"] == "SUCCESS" and a["opcode"] == "MAP":
-            size = str(a["port_set"]["size"]) if a["port_set"] else ""
-            return (int(r["portcontrol.map.rsp_assigned_external_port"]) == a["external_port"]
-                    and r["portcontrol.option.portset.size"] == size)
-        return True
-
-    for a in answers:
-        check(any(agrees(r, a) for r in rows), f"answer {a} not found in the capture with the same fields")
-    print(f"tshark: {len(rows)} PCP datagrams decode cleanly and agree with the client")
-
-
 def run_exchange(tmp):
     port, lport = free_port(), free_port()
     policy = os.path.join(tmp, "cgn.yaml")
@@ -128,7 +86,7 @@ announce: {{on_start: true, targets: ["127.0.0.1:{lport}"]}}
     state = os.path.join(tmp, "cgn.state")
     server = subprocess.Popen([PCP, "server", "--config", policy, "--listen", f"127.0.0.1:{port}",
                                "--state-out", state], stderr=subprocess.PIPE, text=True)
-    answers = []
+    answers, exchanges = [], []
     try:
         wait_for_server(port)
         heard = json.loads(listener.communicate(timeout=10)[0].strip())
@@ -146,19 +104,25 @@ announce: {{on_start: true, targets: ["127.0.0.1:{lport}"]}}
         check(37056 <= a["external_port"] <= 37999 - 31, f"external port outside the range: {a}")
         check(a["lifetime"] == 3600 and a["external_ip"] == "192.0.2.3", f"{a}")
         answers += rsp
+        exchanges.append(m)
         q = client(["map"] + srv + ["--internal-port", "6000"], 20)  # 10 + USER_EX_QUOTA
         check(q["responses"][0]["result"] == "USER_EX_QUOTA", f"{q}")
         answers += q["responses"]
+        exchanges.append(q)
         d = client(["delete"] + srv + ["--internal-port", "50000", "--port-set", "32", "--nonce", m["nonce"]], 0)
         check(d["responses"][0]["lifetime"] == 0, f"{d}")
         answers += d["responses"]
+        exchanges.append(d)
         m2 = client(["map"] + srv + ["--internal-port", "6000", "--port-set", "16"], 0)
         check(m2["granted_ports"] == 16, f"quota free again after delete: {m2}")
         answers += m2["responses"]
+        exchanges.append(m2)
         p = client(["peer"] + srv + ["--protocol", "tcp", "--internal-port", "40000", "--remote", "203.0.113.9:443"], 0)
         answers += p["responses"]
+        exchanges.append(p)
         bad = client(["map"] + srv + ["--internal-port", "6000", "--client-ip", "10.9.9.9"], 22)  # ADDRESS_MISMATCH
         answers += bad["responses"]
+        exchanges.append(bad)
         client(["announce"] + srv, 0)
     finally:
         server.send_signal(signal.SIGTERM)
@@ -169,17 +133,7 @@ announce: {{on_start: true, targets: ["127.0.0.1:{lport}"]}}
         if listener.poll() is None:
             listener.kill()
         if capture:
-            # tcpdump writes each packet as it gets it (-U), but on a loaded machine (CI, sanitizer builds) it
-            # can lag by a second or more: wait until the file stops growing (bounded) before stopping it.
-            last, deadline = -1, time.time() + 8
-            while time.time() < deadline:
-                time.sleep(0.5)
-                size = os.path.getsize(pcap) if os.path.exists(pcap) else 0
-                if size == last and size > 0:
-                    break
-                last = size
-            capture.send_signal(signal.SIGINT)
-            capture.wait(timeout=5)
+            stop_capture(capture, pcap)
     check(server.returncode == 0, f"server exit {server.returncode}: {server.stderr.read()}")
     res = subprocess.run([MAPDUMP, "--state", state, "--json"], capture_output=True, text=True, check=True)
     doc = json.loads(res.stdout)
@@ -189,7 +143,7 @@ announce: {{on_start: true, targets: ["127.0.0.1:{lport}"]}}
     text = subprocess.run([MAPDUMP, "--state", state], capture_output=True, text=True, check=True).stdout
     check("pcp-mappings state from pcp-cli" in text, text)
     if capture:
-        tshark_check(pcap, port, answers)
+        tshark_check(pcap, port, answers, exchanges)
     print("ok: pcp-cli exchange against the emulator")
 
 

@@ -4,6 +4,7 @@
 // and per-client port counts for quotas.
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -34,12 +35,23 @@ struct Mapping {
 
 class MappingTable {
  public:
-  using MapKey = std::tuple<PcpAddress, std::uint8_t, std::uint16_t>;  // internal ip, protocol, first port
+  // Internal ip, protocol, first port. The address is held as two integers so that a lookup costs a few
+  // integer compares per tree level, not a 16-byte memcmp; ports of one (ip, protocol) stay in order.
+  struct MapKey {
+    std::uint64_t hi = 0, lo = 0;
+    std::uint32_t proto_port = 0;  // protocol << 16 | port
+    MapKey(const PcpAddress& ip, std::uint8_t protocol, std::uint16_t port);
+    [[nodiscard]] bool same_owner(const MapKey& o) const {
+      return hi == o.hi && lo == o.lo && proto_port >> 16 == o.proto_port >> 16;
+    }
+    friend auto operator<=>(const MapKey&, const MapKey&) = default;
+  };
   using PeerKey = std::tuple<PcpAddress, std::uint8_t, std::uint16_t, PcpAddress, std::uint16_t>;
 
-  // MAP mappings of (ip, protocol) whose internal range meets [first, first+count), in port order.
-  std::vector<Mapping*> overlapping(const PcpAddress& ip, std::uint8_t protocol, std::uint16_t first,
-                                    std::uint32_t count);
+  // MAP mappings of (ip, protocol) whose internal range meets [first, first+count), in port order. The
+  // span is reused storage (valid until the next call or change); the request path does not allocate.
+  std::span<Mapping* const> overlapping(const PcpAddress& ip, std::uint8_t protocol, std::uint16_t first,
+                                        std::uint32_t count);
   Mapping* find_peer(const PeerKey& k);
   // The MAP mapping covering this internal port, or nullptr.
   Mapping* map_covering(const PcpAddress& ip, std::uint8_t protocol, std::uint16_t port);
@@ -84,6 +96,7 @@ class MappingTable {
   const Bitmap* bitmap(std::uint16_t pool_index, std::uint8_t protocol) const;
 
   std::map<MapKey, Mapping> maps_;
+  std::vector<Mapping*> hits_;  // overlapping()'s result
   std::map<PeerKey, Mapping> peers_;
   std::map<BitmapKey, Bitmap> ports_;
   struct ClientUse {

@@ -61,6 +61,8 @@ class Server {
   // Per-result and per-drop counters: requests, result_SUCCESS, result_NOT_AUTHORIZED,
   // dropped_rate_limited...
   [[nodiscard]] const report::Counters& counters() const { return counters_; }
+  // Counts an event of the socket layer (e.g. "send_failed") with the server's counters.
+  void count(std::string_view name) { counters_.add(name); }
 
  private:
   struct Ctx;
