@@ -3,13 +3,23 @@
 #include <linux/if_packet.h>
 #include <sys/socket.h>
 
+#include <fstream>
+
 #include "pktmap/error.hpp"
 
 namespace pktmap::sfc {
 
 namespace {
-constexpr int kSnaplen =
-    65535 + 512;  // FrameBuffer::kMaxFrame and a little: larger frames are refused by name
+// In immediate mode libpcap uses TPACKET_V2, whose ring slots are snaplen-sized: a 64 KiB snaplen leaves a
+// 4 MiB ring 62 slots, which a burst overruns. The interface MTU plus an Ethernet header and two tags is
+// all a frame can be (larger ones are counted as frame_larger_than_snaplen).
+constexpr int kMaxSnaplen = 65535 + 512;
+int snaplen_for(const std::string& iface) {
+  std::ifstream f("/sys/class/net/" + iface + "/mtu");
+  int mtu = 0;
+  if (!(f >> mtu) || mtu <= 0 || mtu > 65535) return kMaxSnaplen;
+  return mtu + 14 + 8 + 8;
+}
 
 [[noreturn]] void fail(pcap_t* p, const std::string& iface, const std::string& what) {
   std::string msg = iface + ": " + what + (p ? std::string(": ") + pcap_geterr(p) : std::string());
@@ -23,7 +33,7 @@ LivePort::LivePort(const std::string& iface, int buffer_kib) {
   char err[PCAP_ERRBUF_SIZE] = {};
   pcap_t* p = pcap_create(iface.c_str(), err);
   if (!p) throw SetupError(iface + ": " + err);
-  pcap_set_snaplen(p, kSnaplen);
+  pcap_set_snaplen(p, snaplen_for(iface));
   pcap_set_promisc(p, 1);  // frames to the SF carry key MACs, not ours
   pcap_set_immediate_mode(p, 1);
   pcap_set_timeout(p, 10);
