@@ -11,6 +11,10 @@ the transport it came in; each input packet comes back at most once; the packets
 the SF dropped on purpose plus those the proxy counted as dropped; no NSH reaches the SF; no frame reaches
 the SFF without NSH; the proxy's counters agree. Usage: live_test.py SFCPROXY GENCAP CASE [--keep]
 Exit 77 (skipped, reason printed) without root, ip netns, tcpreplay or tcpdump.
+
+A new case (the `nat` mode through a router with nftables NAT, `vxlan` through VXLAN devices) is a function in
+topology.SF_SETUPS, one CASES line here (key= when the SF rewrites the inner packet) and its name in
+CMakeLists.txt.
 """
 import json
 import os
@@ -21,6 +25,7 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nsh_pcap  # noqa: E402
 import topology  # noqa: E402
@@ -29,13 +34,16 @@ PAIRS = [f"{101 + i}:{201 + i}" for i in range(12)]  # the generator's forward/r
 
 
 class Case:
-    def __init__(self, sf, mode, per, scope, dropped=None, args=()):
+    def __init__(self, sf, mode, per, scope, dropped=None, args=(), key=None):
         self.sf = sf            # key of topology.SF_SETUPS
         self.mode = mode
         self.per = per
         self.scope = scope      # whose metadata a returned packet carries: packet, flow (spi+tuple), tuple, path
         self.dropped = dropped  # predicate over (nsh, five_tuple): packets the SF drops on purpose
         self.args = list(args)
+        # (ethertype, inner L3 bytes) -> what pairs a returned packet with its input. Default: the L3 bytes,
+        # which a transparent SF leaves alone; an SF that rewrites (NAT) needs a key that survives it.
+        self.key = key or (lambda _et, l3: l3)
 
 
 def fw_dropped(_nsh, tup):
@@ -77,7 +85,7 @@ def skip_reason():
     return None
 
 
-def expected_headers(frames, scope):
+def expected_headers(frames, scope, key):
     """Input NSH packets with payload: list of (index, info, key, expected NSH header)."""
     first = {}
     out = []
@@ -94,13 +102,13 @@ def expected_headers(frames, scope):
         else:
             sk = tup if scope == "tuple" else (n["spi"], n["si"], tup)
             exp = first.setdefault(sk, n["nsh"])
-        out.append((i, n, l3, exp, tup))
+        out.append((i, n, key(et, l3), exp, tup))
     return out
 
 
 def check(case, tmp, report, infile, back_file, sf_files):
     frames = nsh_pcap.read_pcap(infile)
-    inputs = expected_headers(frames, case.scope)
+    inputs = expected_headers(frames, case.scope, case.key)
     congruent = [nsh_pcap.parse_nsh(f) for f in frames]
     congruent = [bytes(n["nsh"]) for n in congruent if n is not None and not n["payload"]]
     by_l3 = {}
@@ -124,8 +132,8 @@ def check(case, tmp, report, infile, back_file, sf_files):
             if bytes(n["nsh"]) not in congruent:
                 problem("congruent metadata changed", f"#{k + 1}")
             continue
-        _, l3 = nsh_pcap.inner_l3(n["np"], n["payload"])
-        cands = [r for r in by_l3.get(l3, []) if r[0] not in matched]
+        et, l3 = nsh_pcap.inner_l3(n["np"], n["payload"])
+        cands = [r for r in by_l3.get(case.key(et, l3), []) if r[0] not in matched]
         if not cands:
             problem("returned packet not in the input (or returned twice)", f"#{k + 1}")
             continue
