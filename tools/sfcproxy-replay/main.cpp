@@ -252,6 +252,9 @@ int main(int argc, char** argv) {
     }
     try {
       return run(c);
+    } catch (const UsageError& e) {
+      std::fprintf(stderr, "sfcproxy-replay: %s\n", e.what());
+      return kExitUsage;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "sfcproxy-replay: %s\n", e.what());
       return kExitInput;

@@ -68,11 +68,11 @@ class LiveRun {
  public:
   LiveRun(const LiveOptions& opt, LiveReport& rep) : opt_(opt), rep_(rep), proxy_(opt.proxy) {
     if (opt.sf_ifs.empty() || opt.sf_ifs.size() > 2)
-      throw SetupError("--sf-if: give one interface, or two (left,right)");
+      throw UsageError("--sf-if: give one interface, or two (left,right)");
     for (const auto& s : opt.sf_ifs)
-      if (s == opt.sff_if) throw SetupError("--sf-if " + s + ": the SF and SFF interfaces must differ");
+      if (s == opt.sff_if) throw UsageError("--sf-if " + s + ": the SF and SFF interfaces must differ");
     if (opt.sf_ifs.size() == 2 && opt.sf_ifs[0] == opt.sf_ifs[1])
-      throw SetupError("--sf-if: left and right must differ");
+      throw UsageError("--sf-if: left and right must differ");
     sff_ = std::make_unique<LivePort>(opt.sff_if, opt.buffer_kib);
     for (const auto& s : opt.sf_ifs)
       sf_.push_back(std::make_unique<LivePort>(s, opt.buffer_kib));
