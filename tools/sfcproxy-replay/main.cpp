@@ -197,7 +197,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"path", "flow", "packet"}));
   app.add_option("--limit", c.limit, "Table capacity (default: mac 16384, vlan 4094, qinq/5tuple 65536)")
       ->type_name("N");
-  app.add_option("--idle", c.idle_s, "Idle expiry in seconds of capture time (0 = never)")->type_name("SEC");
+  app.add_option("--idle", c.idle_s,
+                 "Idle expiry in seconds: capture time offline, the clock live (0 = never)")
+      ->type_name("SEC");
   app.add_option("--full", c.full, "Full table: evict-oldest or refuse")
       ->check(CLI::IsMember({"evict-oldest", "refuse"}));
   app.add_option("--pair", c.pairs,

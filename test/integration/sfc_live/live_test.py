@@ -56,7 +56,8 @@ def fw_dropped(_nsh, tup):
 CASES = {
     "bridge-mac": Case("bridge", "mac", "packet", "packet"),
     "bridge-mac-pair": Case("bridge", "mac-pair", "packet", "packet"),
-    "bridge-vlan": Case("bridge", "vlan", "flow", "flow"),
+    # Keys expire by the clock: idle 1 s, the replay takes 0.5 s, then 1.8 s of silence.
+    "bridge-vlan": Case("bridge", "vlan", "flow", "flow", args=["--idle", "1"]),
     "bridge-qinq": Case("bridge", "qinq", "flow", "packet"),
     # Stops by itself: 2000 frames from the SFF, then 1.5 s for the last returns.
     "bridge-5tuple": Case("bridge", "5tuple", "flow", "tuple", args=["--count", "2000", "--linger", "1.5"]),
@@ -76,7 +77,7 @@ def fail(msg):
 def skip_reason():
     if os.geteuid() != 0:
         return "needs root for network namespaces (CI runs as root)"
-    for tool in ("ip", "tcpreplay", "tcpdump"):
+    for tool in ("ip", "tcpreplay", "tcpdump", "nft"):
         if shutil.which(tool) is None:
             return f"{tool} not installed (scripts/install-deps.sh)"
     if subprocess.run(["ip", "netns", "add", "pktmap-probe-%d" % os.getpid()], capture_output=True).returncode:
@@ -230,6 +231,8 @@ def run_case(name, case, proxy_bin, gencap, keep):
                 fail(f"--user nobody: the proxy runs as uid {uid}")
         topo.replay(infile, pps=4000)
         time.sleep(0.8)  # the SF's last returns
+        if "--idle" in case.args:
+            time.sleep(1.0)
         if "--user" in case.args:
             size = os.path.getsize(err_path)
             proxy.send_signal(signal.SIGUSR1)
@@ -246,6 +249,8 @@ def run_case(name, case, proxy_bin, gencap, keep):
         report = json.loads(out.strip().splitlines()[-1])
         if report["stopped_by"] != stop:
             fail(f"stopped by {report['stopped_by']}, expected {stop}")
+        if "--idle" in case.args and (report["table"]["size"] != 0 or report["table"]["expired"] == 0):
+            fail(f"--idle: keys did not expire by the clock: {report['table']}")
         capture_drops = [topology.stop_tcpdump(p) for p in procs[:3]]
         if any(capture_drops):
             fail(f"tcpdump lost frames (kernel drops sff0, sf-l, sf-r: {capture_drops}): the machine is too loaded")
