@@ -34,13 +34,14 @@ PAIRS = [f"{101 + i}:{201 + i}" for i in range(12)]  # the generator's forward/r
 
 
 class Case:
-    def __init__(self, sf, mode, per, scope, dropped=None, args=(), key=None):
+    def __init__(self, sf, mode, per, scope, dropped=None, args=(), key=None, sf_ifs="p-l,p-r"):
         self.sf = sf            # key of topology.SF_SETUPS
         self.mode = mode
         self.per = per
         self.scope = scope      # whose metadata a returned packet carries: packet, flow (spi+tuple), tuple, path
         self.dropped = dropped  # predicate over (nsh, five_tuple): packets the SF drops on purpose
         self.args = list(args)
+        self.sf_ifs = sf_ifs
         # (ethertype, inner L3 bytes) -> what pairs a returned packet with its input. Default: the L3 bytes,
         # which a transparent SF leaves alone; an SF that rewrites (NAT) needs a key that survives it.
         self.key = key or (lambda _et, l3: l3)
@@ -66,6 +67,8 @@ CASES = {
     "vlan-bridge-qinq": Case("vlan-bridge-ad", "qinq", "flow", "packet"),
     # Privilege drop and SIGUSR1 on the plain bridge.
     "bridge-mac-user": Case("bridge", "mac", "packet", "packet", args=["--user", "nobody"]),
+    # One SF interface: frames go out and come back on p-l, without a direction.
+    "hairpin-mac-pair": Case("hairpin", "mac-pair", "packet", "packet", sf_ifs="p-l"),
 }
 
 
@@ -209,7 +212,7 @@ def run_case(name, case, proxy_bin, gencap, keep):
         procs.append(topo.tcpdump(topo.sff, "sff0", back))
         procs.append(topo.tcpdump(topo.sf, "sf-l", sf_l))
         procs.append(topo.tcpdump(topo.sf, "sf-r", sf_r))
-        cmd = ["ip", "netns", "exec", topo.proxy, proxy_bin, "--live", "--sff-if", "p-sff", "--sf-if", "p-l,p-r",
+        cmd = ["ip", "netns", "exec", topo.proxy, proxy_bin, "--live", "--sff-if", "p-sff", "--sf-if", case.sf_ifs,
                "--mode", case.mode, "--per", case.per, "--json", "--stats-interval", "0.2", "--duration", "40"]
         for p in PAIRS:
             cmd += ["--pair", p]

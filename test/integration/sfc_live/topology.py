@@ -80,8 +80,17 @@ def setup_vlan_bridge_ad(t):
     _vlan_bridge(t, "802.1ad")
 
 
+def setup_hairpin(t):
+    """A one-armed SF: a bridge over sf-l alone with hairpin mode, so every frame goes back out of sf-l (for
+    --sf-if with a single interface). sf-r stays out of the bridge."""
+    setup_bridge(t)
+    t.ns(t.sf, "ip", "link", "set", "sf-r", "nomaster")
+    t.ns(t.sf, "bridge", "link", "set", "dev", "sf-l", "hairpin", "on")
+
+
 SF_SETUPS = {
     "bridge": setup_bridge,
+    "hairpin": setup_hairpin,
     "firewall": setup_firewall,
     "vlan-bridge": setup_vlan_bridge,
     "vlan-bridge-ad": setup_vlan_bridge_ad,
