@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "live_cli.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/report/interrupt.hpp"
 #include "pktmap/sfc/replay.hpp"
@@ -32,6 +33,12 @@ Examples:
   sfcproxy-replay --from-sf from-fw.pcap --state-in fw.state -w back.pcap             (phase 2)
   mapdump --state fw.state
 
+Live mode (root or CAP_NET_RAW; the SF sits between the two --sf-if interfaces):
+  sfcproxy-replay --live --sff-if eth0 --sf-if eth1,eth2 --mode vlan --pair 101:201
+  sfcproxy-replay --live --sff-if eth0 --sf-if eth1 --mode mac --stats-interval 10 --user nobody
+  sfcproxy-replay --live --sff-if veth0 --sf-if veth1,veth2 --mode mac-pair --duration 30 --json
+  kill -USR1 $(pidof sfcproxy-replay)     # print the counters now; SIGINT/SIGTERM end with the report
+
 SF model (--sf FILE, YAML; every key optional):
   seed: 7
   drop: {probability: 0.02, per: flow, match: [{proto: tcp, dport: 25}]}
@@ -44,6 +51,8 @@ SF model (--sf FILE, YAML; every key optional):
 
 Exit status: 0 done, 1 usage error, 2 input error (unreadable/corrupt capture, bad SF model or state file),
 3 finished but some packets could not be mapped back (unknown keys, full table).
+Live mode: 0 stopped by a signal, --count or --duration; 1 usage error; 2 an interface could not be opened
+(or failed while running), --user could not be taken.
 )";
 
 struct Cli {
@@ -59,6 +68,8 @@ struct Cli {
   bool json = false;
   bool compare = false;
   bool forward_oam = false;
+  bool live = false;
+  sfc::LiveOptions live_opt;
 };
 
 int usage_error(const std::string& msg) {
@@ -139,6 +150,13 @@ int run(Cli& c) {
     if (std::string bad = sfc::check_mode_config(m); !bad.empty()) return usage_error(bad);
     pc.mode.max_in_flight = m.max_in_flight;
   }
+  if (c.live) {
+    c.live_opt.proxy = pc;
+    c.live_opt.proxy.mode.max_in_flight = 0;  // a real SF may hold anything
+    if (std::string bad = sfc::check_mode_config(c.live_opt.proxy.mode); !bad.empty())
+      return usage_error(bad);
+    return tools::run_live_cli(c.live_opt, c.json);
+  }
   c.opt.show_progress = ::isatty(STDERR_FILENO) != 0;
   report::install_interrupt_handlers();
   if (c.compare) return compare_modes(c);
@@ -179,7 +197,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"path", "flow", "packet"}));
   app.add_option("--limit", c.limit, "Table capacity (default: mac 16384, vlan 4094, qinq/5tuple 65536)")
       ->type_name("N");
-  app.add_option("--idle", c.idle_s, "Idle expiry in seconds of capture time (0 = never)")->type_name("SEC");
+  app.add_option("--idle", c.idle_s,
+                 "Idle expiry in seconds: capture time offline, the clock live (0 = never)")
+      ->type_name("SEC");
   app.add_option("--full", c.full, "Full table: evict-oldest or refuse")
       ->check(CLI::IsMember({"evict-oldest", "refuse"}));
   app.add_option("--pair", c.pairs,
@@ -201,10 +221,46 @@ int main(int argc, char** argv) {
   app.add_option("--sf-mac", c.sf_mac, "Destination MAC of new L2 headers (default 02:00:00:00:5f:02)");
   app.add_flag("--forward-oam", c.forward_oam, "Forward NSH O-bit packets (RFC 8300 §2.2; off by default)");
   app.add_flag("--json", c.json, "Report as JSON");
+  auto& lo = c.live_opt;
+  app.add_flag("--live", c.live, "Run between real interfaces (--sff-if, --sf-if) instead of over captures");
+  app.add_option("--sff-if", lo.sff_if, "Live: interface toward the SFF (NSH in and out)")->type_name("IF");
+  app.add_option("--sf-if", lo.sf_ifs, "Live: interface toward the SF, or LEFT,RIGHT (forward out of LEFT)")
+      ->delimiter(',')
+      ->type_name("IF[,IF2]");
+  app.add_option("--stats-interval", lo.stats_interval_s, "Live: print counters every SEC seconds (stderr)")
+      ->type_name("SEC");
+  app.add_option("--count", lo.count, "Live: stop after N frames from the SFF (and --linger for returns)")
+      ->type_name("N");
+  app.add_option("--linger", lo.linger_s, "Live: with --count, seconds to wait for the SF's last returns")
+      ->type_name("SEC");
+  app.add_option("--duration", lo.duration_s, "Live: stop after SEC seconds")->type_name("SEC");
+  app.add_option("--user", lo.user, "Live: drop privileges to NAME once the interfaces are open")
+      ->type_name("NAME");
+  app.add_flag(
+      "--keep-outer", lo.keep_outer,
+      "Live: send restored frames with the outer headers as received (default: addressed to the SFF)");
+  app.add_option("--buffer", lo.buffer_kib, "Live: kernel ring size per interface in KiB (default 4096)")
+      ->type_name("KIB");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+  if (c.live) {
+    if (lo.sff_if.empty() || lo.sf_ifs.empty() || !o.input.empty() || !o.from_sf.empty()) {
+      std::fprintf(stderr,
+                   "sfcproxy-replay: --live needs --sff-if IF and --sf-if IF[,IF2] (and no -r/--from-sf)\n");
+      return kExitUsage;
+    }
+    try {
+      return run(c);
+    } catch (const UsageError& e) {
+      std::fprintf(stderr, "sfcproxy-replay: %s\n", e.what());
+      return kExitUsage;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "sfcproxy-replay: %s\n", e.what());
+      return kExitInput;
+    }
   }
   const bool phase2 = !o.from_sf.empty();
   if (phase2 == !o.input.empty()) {

@@ -1,0 +1,154 @@
+"""Three network namespaces (sff, proxy, sf) joined by veth pairs, with a kernel SF in the sf namespace.
+
+  sff0 (ns sff) <-> p-sff (ns proxy)      p-l (ns proxy) <-> sf-l (ns sf)      p-r (ns proxy) <-> sf-r (ns sf)
+
+IPv6 is disabled and multicast off everywhere (no DAD, router solicitation, MLD or IGMP frames to confuse
+the checks) and no
+interface has an address, so the only traffic is the test's. Names are unique per run; destroy() removes
+the namespaces (and with them every veth) and is safe to call twice.
+
+A new SF is one function in SF_SETUPS that configures sf-l/sf-r inside the sf namespace, e.g. a router with
+nftables NAT for `nat` mode, or VXLAN devices for `vxlan` mode.
+"""
+import os
+import random
+import subprocess
+import time
+
+
+def sh(*args, check=True):
+    return subprocess.run(list(args), check=check, capture_output=True, text=True)
+
+
+def nft(t, rules):
+    subprocess.run(["ip", "netns", "exec", t.sf, "nft", "-f", "-"], input=rules, text=True, check=True)
+
+
+def setup_bridge(t):
+    """An L2-transparent SF: a Linux bridge over the two SF-side veths. The bridge host's own frames (the
+    IGMP report br0 sends when it comes up) are dropped, so everything the proxy gets back is forwarded."""
+    t.ns(t.sf, "ip", "link", "add", "br0", "type", "bridge", "stp_state", "0")
+    t.ns(t.sf, "sysctl", "-qw", "net.ipv6.conf.br0.disable_ipv6=1")
+    nft(t, "table bridge pktmap_quiet {\n  chain output { type filter hook output priority 0; policy drop; }\n}\n")
+    for dev in ("sf-l", "sf-r"):
+        t.ns(t.sf, "ip", "link", "set", dev, "master", "br0")
+    t.ns(t.sf, "ip", "link", "set", "br0", "multicast", "off")
+    t.ns(t.sf, "ip", "link", "set", "br0", "up")
+
+
+def setup_firewall(t):
+    """The bridge with nftables (bridge family) dropping chosen flows: IPv4 UDP to port 11001."""
+    setup_bridge(t)
+    rules = ("table bridge pktmap_fw {\n"
+             "  chain forward { type filter hook forward priority 0; policy accept;\n"
+             "    ip protocol udp udp dport 11001 counter drop\n  }\n}\n")
+    nft(t, rules)
+
+
+def _vlan_bridge(t, protocol):
+    """VIDs 1-1024 allowed, tagged, on both ports; untagged frames and other VIDs are dropped. Kernels built
+    without CONFIG_BRIDGE_VLAN_FILTERING get the same policy from nftables on a plain bridge."""
+    try:
+        t.ns(t.sf, "ip", "link", "add", "br0", "type", "bridge", "stp_state", "0", "vlan_filtering", "1",
+             "vlan_protocol", protocol)
+    except subprocess.CalledProcessError:
+        setup_bridge(t)
+        etype = "8021q" if protocol == "802.1Q" else "8021ad"
+        nft(t, "table bridge pktmap_vlan {\n  chain forward { type filter hook forward priority 0; policy accept;\n"
+            f"    ether type != {etype} counter drop\n    vlan id != 1-1024 counter drop\n  }}\n}}\n")
+        t.vlan_form = "nftables VLAN policy on a plain bridge (no CONFIG_BRIDGE_VLAN_FILTERING)"
+        return
+    t.vlan_form = "vlan_filtering bridge"
+    t.ns(t.sf, "sysctl", "-qw", "net.ipv6.conf.br0.disable_ipv6=1")
+    nft(t, "table bridge pktmap_quiet {\n  chain output { type filter hook output priority 0; policy drop; }\n}\n")
+    for dev in ("sf-l", "sf-r"):
+        t.ns(t.sf, "ip", "link", "set", dev, "master", "br0")
+        # No PVID: untagged frames are dropped, tagged ones keep their tag (VID 1 too).
+        t.ns(t.sf, "bridge", "vlan", "del", "dev", dev, "vid", "1")
+        t.ns(t.sf, "bridge", "vlan", "add", "dev", dev, "vid", "1-1024")
+    t.ns(t.sf, "ip", "link", "set", "br0", "multicast", "off")
+    t.ns(t.sf, "ip", "link", "set", "br0", "up")
+
+
+def setup_vlan_bridge(t):
+    """A VLAN-aware bridge (802.1Q): for `vlan` mode."""
+    _vlan_bridge(t, "802.1Q")
+
+
+def setup_vlan_bridge_ad(t):
+    """The same with 802.1ad S-tags (TPID 0x88A8): for `qinq` mode's outer tag."""
+    _vlan_bridge(t, "802.1ad")
+
+
+def setup_hairpin(t):
+    """A one-armed SF: a bridge over sf-l alone with hairpin mode, so every frame goes back out of sf-l (for
+    --sf-if with a single interface). sf-r stays out of the bridge."""
+    setup_bridge(t)
+    t.ns(t.sf, "ip", "link", "set", "sf-r", "nomaster")
+    t.ns(t.sf, "bridge", "link", "set", "dev", "sf-l", "hairpin", "on")
+
+
+SF_SETUPS = {
+    "bridge": setup_bridge,
+    "hairpin": setup_hairpin,
+    "firewall": setup_firewall,
+    "vlan-bridge": setup_vlan_bridge,
+    "vlan-bridge-ad": setup_vlan_bridge_ad,
+}
+
+
+class Topology:
+    def __init__(self, sf_kind):
+        tag = f"{os.getpid()}-{random.randrange(1 << 20):05x}"
+        self.sff, self.proxy, self.sf = (f"pktmap-{r}-{tag}" for r in ("sff", "proxy", "sf"))
+        self.sf_kind = sf_kind
+        self.vlan_form = None
+
+    def ns(self, name, *cmd):
+        return sh("ip", "netns", "exec", name, *cmd)
+
+    def create(self):
+        for n in (self.sff, self.proxy, self.sf):
+            sh("ip", "netns", "add", n)
+            self.ns(n, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1")
+            self.ns(n, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1")
+            self.ns(n, "ip", "link", "set", "lo", "up")
+        for a, na, b, nb in (("sff0", self.sff, "p-sff", self.proxy), ("p-l", self.proxy, "sf-l", self.sf),
+                             ("p-r", self.proxy, "sf-r", self.sf)):
+            sh("ip", "link", "add", a, "netns", na, "type", "veth", "peer", "name", b, "netns", nb)
+        SF_SETUPS[self.sf_kind](self)
+        for dev, n in (("sff0", self.sff), ("p-sff", self.proxy), ("p-l", self.proxy), ("p-r", self.proxy),
+                       ("sf-l", self.sf), ("sf-r", self.sf)):
+            self.ns(n, "ip", "link", "set", dev, "multicast", "off")
+            self.ns(n, "ip", "link", "set", dev, "up")
+
+    def tcpdump(self, ns, dev, path):
+        """Inbound frames on dev into path; returns once tcpdump is listening."""
+        p = subprocess.Popen(["ip", "netns", "exec", ns, "tcpdump", "-i", dev, "-Q", "in", "-n", "-U",
+                              "--immediate-mode", "-B", "16384", "-s", "0", "-w", path],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        line = p.stderr.readline()
+        if "listening" not in line:
+            raise RuntimeError(f"tcpdump on {dev}: {line}")
+        return p
+
+    def replay(self, pcap, pps=None, topspeed=False):
+        rate = ["--topspeed"] if topspeed else ["--pps", str(pps)]
+        return self.ns(self.sff, "tcpreplay", "-q", "-i", "sff0", *rate, pcap)
+
+    def destroy(self):
+        for n in (self.sff, self.proxy, self.sf):
+            sh("ip", "netns", "del", n, check=False)
+
+
+def stop_tcpdump(p):
+    """SIGINT, then wait: tcpdump flushes and closes its file. Returns the frames the kernel dropped."""
+    time.sleep(0.2)
+    p.send_signal(2)
+    try:
+        err = p.communicate(timeout=10)[1]
+    except subprocess.TimeoutExpired:
+        p.kill()
+        err = p.communicate()[1]
+    dropped = [int(line.split()[0]) for line in err.splitlines() if "dropped by kernel" in line]
+    return dropped[0] if dropped else 0
