@@ -359,3 +359,42 @@ TEST_CASE("vxlan and nat modes: a returned frame cut at every offset is a named 
     CHECK(misses > 0);
   }
 }
+
+TEST_CASE("vxlan mode: the emulated VTEP SF answers from its address with the same VNI", "[sfc][vxlan]") {
+  const auto frames = sample();
+  ProxyConfig pc;
+  pc.mode.kind = ModeKind::vxlan;
+  pc.mode.per = Granularity::flow;
+  Proxy proxy(pc);
+  SfModelConfig sfc;
+  sfc.vtep_port = 4789;
+  sfc.set_dscp = 10;  // acts on the inner packet only
+  SfModel sf(sfc);
+  SfFrame* f = sf.acquire();
+  REQUIRE(proxy.from_sff(test::view(frames[3]), 0, 1, f->buf, false).verdict == SffVerdict::to_sf);
+  const std::vector<std::uint8_t> sent(f->buf.data(), f->buf.data() + f->buf.size());
+  sf.submit(f);
+  SfFrame* o = sf.next_out();
+  REQUIRE(o);
+  const ByteView back = o->buf.view();
+  REQUIRE(back.size() == sent.size());
+  CHECK(std::equal(back.begin(), back.begin() + 6, sent.begin() + 6));  // MACs swapped
+  auto ip = codec::parse_ipv4(back.subspan(14));
+  REQUIRE(ip.ok());
+  CHECK(codec::ipv4_header_checksum_ok(ip->header));
+  CHECK(ip->src == codec::Ipv4Addr{198, 18, 0, 2});
+  CHECK(ip->dst == codec::Ipv4Addr{198, 18, 0, 1});
+  CHECK(ip->tos() == sent[15]);  // the outer header is the VTEP's, not the SF's to edit
+  auto udp = codec::parse_udp(ip->payload);
+  REQUIRE(udp.ok());
+  CHECK(udp->dport == 4789);
+  CHECK(udp->length == ip->payload.size());
+  auto vx = codec::parse_vxlan(udp->payload);
+  REQUIRE(vx.ok());
+  CHECK(vx->vni == load_be24(sent.data() + 46));
+  auto inner = codec::parse_ipv4(vx->payload.subspan(14));
+  REQUIRE(inner.ok());
+  CHECK(inner->dscp == 10);
+  CHECK(codec::ipv4_header_checksum_ok(inner->header));
+  sf.release(o);
+}
