@@ -31,21 +31,34 @@ int main(int argc, char** argv) {
   sfc.reorder_window = 8;
   sfc.inject_rst = true;
   sfc.set_dscp = 10;
+  // NAT rules for nat mode (the SF translates, the proxy predicts): addresses and ports change.
+  auto rules = std::make_shared<NatRules>();
+  NatRule r;
+  parse_proto_field("tcp", r.proto);
+  parse_addr_field("10.0.0.0/8", r.src);
+  parse_addr_field("100.64.0.0/16", r.to_src);
+  parse_port_field("20000-29999", r.to_sport);
+  rules->rules.push_back(r);
   int failures = 0;
   std::size_t packets = 0;
   for (auto [mode, per] : {std::pair{ModeKind::mac, Granularity::packet},
                            {ModeKind::mac_pair, Granularity::flow},
                            {ModeKind::vlan, Granularity::flow},
                            {ModeKind::qinq, Granularity::path},
-                           {ModeKind::five_tuple, Granularity::flow}}) {
+                           {ModeKind::five_tuple, Granularity::flow},
+                           {ModeKind::vxlan, Granularity::flow},
+                           {ModeKind::nat, Granularity::flow}}) {
     ProxyConfig pc;
     pc.mode.kind = mode;
     pc.mode.per = per;
+    SfModelConfig sfm = sfc;
+    if (mode == ModeKind::vxlan) sfm.vtep_port = pc.mode.vxlan.port;  // a VXLAN-capable SF
+    if (mode == ModeKind::nat) pc.mode.nat = sfm.nat = rules;
     pc.mode.max_in_flight = sfc.max_in_flight();
     for (std::uint32_t i = 0; i < 12; ++i)
       pc.path_pairs.emplace_back(101 + i, 201 + i);
     Proxy proxy(pc);
-    SfModel sf(sfc);
+    SfModel sf(sfm);
     std::uint64_t serial = 0, restored = 0;
     for (int pass = 0; pass < 2; ++pass) {
       g_allocs = 0;

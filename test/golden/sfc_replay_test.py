@@ -53,7 +53,7 @@ def gencap(name, *args):
 def case_transparent():
     # Per-packet keys carry any metadata: every returned packet is restored exactly.
     for mode, per in [("mac", "packet"), ("mac-pair", "packet"), ("vlan", "packet"), ("qinq", "path"),
-                      ("qinq", "flow")]:
+                      ("qinq", "flow"), ("vxlan", "packet")]:
         r = report("-r", SAMPLE, "--mode", mode, "--per", per, "-w", os.path.join(TMP, "o.pcap"), expect_rc=0)
         a = r["accuracy"]
         check(r["to_sf"] > 1900 and a["exact"] == r["to_sf"] == r["sf_returned"], f"{mode}/{per}: {a}")
@@ -66,8 +66,13 @@ def case_transparent():
         check(a["exact"] > 0 and a["path_only"] > 0 and a["wrong_path"] == 0 and a["lost"] == 0, f"{mode}/{per}: {a}")
     # Path-only metadata (the benchmark mix): every mode fits at its coarsest granularity.
     md1 = gencap("md1.pcap", "--mix", "md1-eth-ipv4", "--packets", "3000", "--flows", "200", "--paths", "10")
-    for mode, per in [("mac", "path"), ("mac-pair", "path"), ("vlan", "path"), ("qinq", "path"), ("5tuple", "flow")]:
-        r = report("-r", md1, "--mode", mode, "--per", per, expect_rc=0)
+    # nat with rules that touch none of these flows (the SF is transparent) is 5tuple under another name.
+    idle_rules = os.path.join(TMP, "sctp-only.yaml")
+    with open(idle_rules, "w") as f:
+        f.write("nat:\n  - match: {proto: 132}\n    rewrite: {src: 198.18.0.9}\n")
+    for mode, per in [("mac", "path"), ("mac-pair", "path"), ("vlan", "path"), ("qinq", "path"), ("5tuple", "flow"),
+                      ("vxlan", "path"), ("vxlan", "flow"), ("nat", "flow")]:
+        r = report("-r", md1, "--mode", mode, "--per", per, "--config", idle_rules, expect_rc=0)
         check(r["accuracy"]["exact"] == r["to_sf"] == 3000, f"md1 {mode}/{per}: {r['accuracy']}")
 
 
@@ -76,14 +81,15 @@ def case_rewrite_l2():
     for mode in ("mac", "mac-pair"):
         r = report("-r", SAMPLE, "--mode", mode, "--per", "packet", "--sf", model, expect_rc=3)
         check(r["accuracy"]["exact"] == 0 and r["accuracy"]["lost"] == r["to_sf"], f"{mode}: {r['accuracy']}")
-    for mode, per in [("vlan", "packet"), ("qinq", "flow")]:
+    # vxlan: the SF's VTEP rewrites the inner frame's L2 only; the VNI comes back.
+    for mode, per in [("vlan", "packet"), ("qinq", "flow"), ("vxlan", "packet")]:
         r = report("-r", SAMPLE, "--mode", mode, "--per", per, "--sf", model, expect_rc=0)
         check(r["accuracy"]["exact"] == r["to_sf"], f"{mode}: {r['accuracy']}")
 
 
 def case_reverse_rst():
     model = os.path.join(MODELS, "reverse-rst.yaml")
-    for mode in ("vlan", "mac-pair", "5tuple"):
+    for mode in ("vlan", "mac-pair", "5tuple", "vxlan"):
         r = report("-r", SAMPLE, "--mode", mode, "--per", "flow", "--sf", model, *PAIRS)
         a = r["accuracy"]
         check(r["sf_injected"] > 0 and a["injected_mapped"] > 0 and a["injected_wrong"] == 0, f"{mode}: {a}")
@@ -104,7 +110,18 @@ def case_refused():
                         (["--mode", "vlan", "--limit", "5000"], ("4094",))]:
         p = replay("-r", SAMPLE, *args, expect_rc=1)
         check(all(n in p.stderr for n in names), f"{args}: message should name {names}: {p.stderr}")
+    for args, names in [(["--mode", "nat", "--per", "flow"], ("nat:", "5tuple")),
+                        (["--mode", "nat", "--per", "packet", "--sf", os.path.join(MODELS, "nat.yaml")], ("vxlan",)),
+                        (["--mode", "vxlan", "--limit", "16777216"], ("16777215",)),
+                        (["--mode", "vxlan", "--per", "packet", "--limit", "4", "--sf", os.path.join(MODELS, "busy.yaml")],
+                         ("qinq",))]:
+        p = replay("-r", SAMPLE, *args, expect_rc=1)
+        check(all(n in p.stderr for n in names), f"{args}: message should name {names}: {p.stderr}")
     check(not os.path.exists(os.path.join(TMP, "x.pcap")), "no output from a refused run")
+    p = replay("-r", SAMPLE, "--mode", "nat", "--sf", os.path.join(MODELS, "bad-nat.yaml"), expect_rc=2)
+    check("bad-nat.yaml:3:42: nat[0].rewrite.sport: expected a port range" in p.stderr, f"NAT rule error: {p.stderr}")
+    p = replay("-r", SAMPLE, "--mode", "vxlan", "--sf-vxlan-addr", "198.18.0.1", expect_rc=1)
+    check("must differ" in p.stderr, f"vxlan VTEP addresses: {p.stderr}")
     p = replay("-r", SAMPLE, "--sf", os.path.join(MODELS, "bad-key.yaml"), expect_rc=2)
     check("bad-key.yaml:2:1: colour" in p.stderr, f"SF model error names file:line:col and key: {p.stderr}")
 
@@ -183,10 +200,17 @@ def case_tshark_restore():
     if not shutil.which("tshark"):
         print("SKIP: tshark not installed")
         sys.exit(77)
-    want = tshark_fields(SAMPLE)
-    for mode, per in [("mac", "packet"), ("mac-pair", "packet"), ("vlan", "packet"), ("qinq", "flow")]:
+    # Per-packet keys on the sample (per-packet metadata); flow keys on a capture whose metadata is per path.
+    md1 = gencap("md1.pcap", "--mix", "md1-eth-ipv4", "--packets", "2000", "--flows", "100", "--paths", "8")
+    rules = os.path.join(TMP, "sctp-only.yaml")
+    with open(rules, "w") as f:
+        f.write("nat:\n  - match: {proto: 132}\n    rewrite: {src: 198.18.0.9}\n")
+    for src, mode, per in [(SAMPLE, "mac", "packet"), (SAMPLE, "mac-pair", "packet"), (SAMPLE, "vlan", "packet"),
+                           (SAMPLE, "qinq", "flow"), (SAMPLE, "vxlan", "packet"), (md1, "vxlan", "flow"),
+                           (md1, "nat", "flow")]:
+        want = tshark_fields(src)
         out = os.path.join(TMP, f"{mode}.pcap")
-        replay("-r", SAMPLE, "--mode", mode, "--per", per, "-w", out, expect_rc=0)
+        replay("-r", src, "--mode", mode, "--per", per, "--config", rules, "-w", out, expect_rc=0)
         got = tshark_fields(out)
         check(len(got) == len(want), f"{mode}: {len(got)} frames, wanted {len(want)}")
         restored = 0
@@ -199,7 +223,7 @@ def case_tshark_restore():
             restored += 1
             ok = g[0] == w[0] and int(g[1]) == int(w[1]) - 1 and g[2] == w[2] and g[3:9] == w[3:9]
             check(ok, f"{mode}: frame {n}: {g} vs {w}")
-        check(restored > 1900, f"{mode}: {restored} restored frames compared")
+        check(restored > 1900, f"{mode}/{per}: {restored} restored frames compared")
 
 
 def case_compare_modes():
@@ -207,7 +231,105 @@ def case_compare_modes():
                expect_rc=0)
     rows = {tuple(line.split()[:2]): line for line in p.stdout.splitlines()[1:]}
     check(("5tuple", "packet") not in rows and ("5tuple", "flow") in rows, f"refused rows left out: {list(rows)}")
-    check(("vlan", "packet") in rows and ("mac", "path") in rows and len(rows) == 12, f"rows: {list(rows)}")
+    check(("vlan", "packet") in rows and ("mac", "path") in rows and ("vxlan", "packet") in rows, f"rows: {list(rows)}")
+    check(not any(m == "nat" for m, _ in rows) and len(rows) == 15, f"no nat rows without rules: {list(rows)}")
+    p = replay("-r", SAMPLE, "--sf", os.path.join(MODELS, "nat.yaml"), "--compare-modes", expect_rc=0)
+    rows = {tuple(line.split()[:2]): line.split() for line in p.stdout.splitlines()[1:]}
+    check(("nat", "flow") in rows and ("nat", "packet") not in rows and len(rows) == 16, f"rows: {list(rows)}")
+    # With a routed NAT only nat (and vxlan, through the SF's VTEP) bring packets back: the others lose all.
+    for (mode, per), cols in rows.items():
+        lost = int(cols[6])  # mode per exact % path-only wrong lost ...
+        if mode in ("nat", "vxlan"):
+            check(lost == 0, f"{mode}/{per} keeps every flow: {cols}")
+        else:
+            check(cols[2] == "0.0" and lost > 0, f"{mode}/{per} loses the NATed flows: {cols}")
+
+
+def case_nat():
+    model = os.path.join(MODELS, "nat.yaml")
+    r = report("-r", SAMPLE, "--mode", "nat", "--per", "flow", "--sf", model, expect_rc=0)
+    a = r["accuracy"]
+    check(r["sf_returned"] > 1800 and a["lost"] == 0 and a["wrong_path"] == 0, f"nat keeps the flows: {a}")
+    check(a["exact"] + a["path_only"] == r["sf_returned"] and a["exact"] > 0, f"nat: {a}")
+    for mode, per in [("mac", "flow"), ("mac-pair", "flow"), ("vlan", "flow"), ("qinq", "flow"), ("5tuple", "flow")]:
+        r = report("-r", SAMPLE, "--mode", mode, "--per", per, "--sf", model, expect_rc=3)
+        a = r["accuracy"]
+        check(a["exact"] == 0 and a["lost"] == r["sf_returned"] > 0, f"{mode}/{per} through a NAT: {a}")
+    r = report("-r", SAMPLE, "--mode", "vxlan", "--per", "packet", "--sf", model, expect_rc=0)
+    check(r["accuracy"]["exact"] == r["sf_returned"] > 1900, f"vxlan through a VTEP NAT: {r['accuracy']}")
+
+
+def ip_nat_pcap(src, dst):
+    """A stand-in for a real NAT behind the proxy: inner IPv4 10/8 addresses -> 100.64/16 (host bits kept)."""
+    with open(src, "rb") as f:
+        raw = f.read()
+    out = bytearray(raw[:24])
+    off = 24
+    while off + 16 <= len(raw):
+        incl = struct.unpack("<I", raw[off + 8:off + 12])[0]
+        fr = bytearray(raw[off + 16:off + 16 + incl])
+        l2 = 14
+        while fr[l2 - 2:l2] in (b"\x81\x00", b"\x88\xa8"):
+            l2 += 4
+        if fr[l2 - 2:l2] == b"\x08\x00":
+            for a in (l2 + 12, l2 + 16):
+                if fr[a] == 10:
+                    fr[a:a + 2] = b"\x64\x40"
+        out += raw[off:off + 16] + fr
+        off += 16 + incl
+    with open(dst, "wb") as f:
+        f.write(out)
+
+
+def case_two_phase_new_modes():
+    rules = os.path.join(TMP, "netmap.yaml")
+    with open(rules, "w") as f:
+        f.write("nat:\n  - match: {src: 10.0.0.0/8}\n    rewrite: {src: 100.64.0.0/16}\n"
+                "  - match: {dst: 10.0.0.0/8}\n    rewrite: {dst: 100.64.0.0/16}\n")
+    for mode, extra in [("vxlan", ["--config", os.path.join(MODELS, "proxy-vxlan.yaml")]), ("nat", ["--config", rules])]:
+        to_sf = os.path.join(TMP, f"{mode}-to-sf.pcap")
+        state = os.path.join(TMP, f"{mode}.state")
+        back = os.path.join(TMP, f"{mode}-back.pcap")
+        r1 = report("-r", SAMPLE, "--mode", mode, "--per", "flow", "--to-sf", to_sf, "--state-out", state, *extra,
+                    expect_rc=0)
+        with open(state) as f:
+            st = json.load(f)
+        check(st["meta"]["mode"] == mode and len(st["entries"]) > 0, f"{mode}: state entries")
+        from_sf = to_sf
+        if mode == "vxlan":
+            check(st["meta"]["vxlan"]["sf_ip"] == "198.18.10.2", f"vxlan meta {st['meta']}")
+            check(any(e["key"].startswith("vni ") for e in st["entries"]), "vxlan keys are VNIs")
+        else:
+            check(len(st["meta"]["nat"]) == 2, f"nat rules kept in the state: {st['meta']}")
+            check(any(e["key"].startswith("tcp 100.64.") for e in st["entries"]), "nat keys are translated tuples")
+            # Without the translation, the 10/8 flows are unknown: the key really is the post-NAT tuple.
+            r = report("--from-sf", to_sf, "--state-in", state, expect_rc=3)
+            check(r["drops"].get("key_unknown", 0) > 0, f"un-NATed frames miss: {r['drops']}")
+            from_sf = os.path.join(TMP, "natted.pcap")
+            ip_nat_pcap(to_sf, from_sf)
+        r2 = report("--from-sf", from_sf, "--state-in", state, "-w", back, expect_rc=0)
+        check(r2["restored"] == r1["to_sf"] == r2["written"] > 1800, f"{mode} phase 2: {r2['restored']} of {r1['to_sf']}")
+        md = subprocess.run([os.path.join(BIN, "mapdump"), "--state", state], capture_output=True, text=True)
+        check(md.returncode == 0 and ("vni 1" in md.stdout if mode == "vxlan" else "tcp 100.64." in md.stdout),
+              f"mapdump --state {mode}: {md.stdout[:300]}")
+
+
+def case_tshark_vxlan():
+    if not shutil.which("tshark"):
+        print("SKIP: tshark not installed")
+        sys.exit(77)
+    to_sf = os.path.join(TMP, "to-sf.pcap")
+    replay("-r", SAMPLE, "--mode", "vxlan", "--per", "flow", "--to-sf", to_sf, "--state-out",
+           os.path.join(TMP, "s"), expect_rc=0)
+    p = subprocess.run(["tshark", "-r", to_sf, "-T", "fields", "-E", "occurrence=f", "-e", "udp.dstport",
+                        "-e", "vxlan.vni", "-e", "ip.dst", "-e", "_ws.malformed"],
+                       capture_output=True, text=True, check=True)
+    rows = [line.split("\t") for line in p.stdout.splitlines()]
+    check(len(rows) > 1900, f"{len(rows)} frames to the SF")
+    for n, row in enumerate(rows, 1):
+        ok = row[0] == "4789" and 1 <= int(row[1] or 0) <= 16777215 and row[2] == "198.18.0.2" and not row[3]
+        check(ok, f"frame {n} toward the SF: {row}")
+    check(len({r[1] for r in rows}) > 50, "one VNI per flow")
 
 
 try:

@@ -87,8 +87,10 @@ void print_stats(const Stats& st, bool json, std::FILE* out) {
     report::JsonWriter j;
     j.begin_object().field("packets", st.packets).field("bytes", st.bytes);
     j.key("encapsulation").begin_object();
-    for (const auto& c : st.encap)
-      j.field(c.name, c.value);
+    for (const auto& c : st.encap) {
+      const auto p = dissect::proto_from_name(c.name);
+      j.field(p ? dump::json_key(*p) : c.name, c.value);
+    }
     j.end_object().key("nsh_paths").begin_array();
     for (const auto& [k, v] : st.spi_si) {
       j.begin_object().field("spi", k >> 8).field("si", k & 0xff).field("packets", v).end_object();

@@ -1,5 +1,6 @@
 // sfcproxy-replay: an SFC proxy for NSH-unaware service functions, run offline over captures. NSH traffic
-// from the SFF side is mapped to a legacy SF (MAC, MAC pair, VLAN, QinQ or 5-tuple keys), passed through an
+// from the SFF side is mapped to a legacy SF (MAC, MAC pair, VLAN, QinQ, VXLAN VNI, 5-tuple or NAT-rule
+// keys), passed through an
 // emulated SF (or written out for a real one), and restored with SI-1; the report says how exactly.
 #include <unistd.h>
 
@@ -10,8 +11,10 @@
 #include <vector>
 
 #include "live_cli.hpp"
+#include "pktmap/codec/ipv4.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/report/interrupt.hpp"
+#include "pktmap/sfc/proxy_config.hpp"
 #include "pktmap/sfc/replay.hpp"
 
 namespace {
@@ -29,6 +32,8 @@ Examples:
   sfcproxy-replay -r chain.pcap --mode mac-pair --per flow --pair 101:201 --pair 102:202 --sf fw.yaml
   sfcproxy-replay -r chain.pcap --sf fw.yaml --pair 101:201 --compare-modes
   sfcproxy-replay -r chain.pcap --mode qinq --json -w back.pcap --unmatched lost.pcap
+  sfcproxy-replay -r chain.pcap --mode vxlan --per flow --sf-vxlan-addr 198.18.0.2 --to-sf to-fw.pcap -w back.pcap
+  sfcproxy-replay -r chain.pcap --mode nat --per flow --sf cgn.yaml -w back.pcap     (rules from the model)
   sfcproxy-replay -r chain.pcap --mode mac --to-sf to-fw.pcap --state-out fw.state    (phase 1)
   sfcproxy-replay --from-sf from-fw.pcap --state-in fw.state -w back.pcap             (phase 2)
   mapdump --state fw.state
@@ -48,11 +53,18 @@ SF model (--sf FILE, YAML; every key optional):
   strip_vlan: true
   dscp: 10
   ttl_decrement: 1
+  nat:                                      # also what --mode nat keys on
+    - match: {proto: tcp, src: 10.0.0.0/8}
+      rewrite: {src: 198.51.100.0/24, sport: 20000-29999}   # prefix keeps host bits; port lo+p%n
 
-Exit status: 0 done, 1 usage error, 2 input error (unreadable/corrupt capture, bad SF model or state file),
-3 finished but some packets could not be mapped back (unknown keys, full table).
+Proxy configuration (--config FILE, YAML; offline and live):
+  vxlan: {proxy_ip: 198.18.0.1, sf_ip: 198.18.0.2, sf_mac: "02:00:00:00:5f:02", port: 4789}
+  nat: [...]                                # as above; overrides the SF model's rules for --mode nat
+
+Exit status: 0 done, 1 usage error, 2 input error (unreadable/corrupt capture, bad SF model, config or state
+file), 3 finished but some packets could not be mapped back (unknown keys, full table).
 Live mode: 0 stopped by a signal, --count or --duration; 1 usage error; 2 an interface could not be opened
-(or failed while running), --user could not be taken.
+(or failed while running), --user could not be taken, or a bad config file.
 )";
 
 struct Cli {
@@ -63,6 +75,9 @@ struct Cli {
   std::string full = "evict-oldest";
   std::vector<std::string> pairs;
   std::string proxy_mac, sf_mac;
+  std::string config;
+  std::string vxlan_sf, vxlan_proxy;
+  int vxlan_port = 0;
   double idle_s = 60;
   std::size_t limit = 0;
   bool json = false;
@@ -105,10 +120,8 @@ int compare_modes(const Cli& c) {
   std::printf("%-9s %-7s %8s  %9s  %6s  %5s  %9s  %s\n", "mode", "per", "exact", "path-only", "wrong", "lost",
               "keys peak", "injected->reverse");
   int status = kExitOk;
-  const sfc::ModeKind modes[] = {sfc::ModeKind::mac, sfc::ModeKind::mac_pair, sfc::ModeKind::vlan,
-                                 sfc::ModeKind::qinq, sfc::ModeKind::five_tuple};
   const sfc::Granularity pers[] = {sfc::Granularity::path, sfc::Granularity::flow, sfc::Granularity::packet};
-  for (auto m : modes)
+  for (auto m : sfc::kAllModes)
     for (auto g : pers) {
       sfc::ReplayOptions o = c.opt;
       o.out.clear();
@@ -143,8 +156,18 @@ int run(Cli& c) {
   if (!c.sf_mac.empty() && !codec::parse_mac(c.sf_mac, pc.sf_mac)) return usage_error("--sf-mac: bad MAC");
   std::string why;
   if (!parse_pairs(c.pairs, pc, why)) return usage_error(why);
+  if (!c.config.empty()) sfc::load_proxy_config(c.config, pc);
+  // The command line wins over the file; the outer MACs of new L2 headers are the tunnel's too.
+  if (!c.proxy_mac.empty()) pc.mode.vxlan.proxy_mac = pc.proxy_mac;
+  if (!c.sf_mac.empty()) pc.mode.vxlan.sf_mac = pc.sf_mac;
+  if (!c.vxlan_sf.empty() && !codec::parse_ipv4_addr(c.vxlan_sf, pc.mode.vxlan.sf_ip))
+    return usage_error("--sf-vxlan-addr: not an IPv4 address");
+  if (!c.vxlan_proxy.empty() && !codec::parse_ipv4_addr(c.vxlan_proxy, pc.mode.vxlan.proxy_ip))
+    return usage_error("--proxy-vxlan-addr: not an IPv4 address");
+  if (c.vxlan_port) pc.mode.vxlan.port = static_cast<std::uint16_t>(c.vxlan_port);
   if (!c.sf_file.empty()) c.opt.sf = sfc::load_sf_model(c.sf_file);
-  if (c.opt.from_sf.empty() && !c.compare) {  // phase 2 takes its mode from the state file
+  if (!pc.mode.nat) pc.mode.nat = c.opt.sf.nat;  // one YAML can describe the SF and the rules
+  if (c.opt.from_sf.empty() && !c.compare) {     // phase 2 takes its mode from the state file
     sfc::ModeConfig m = pc.mode;
     m.max_in_flight = c.opt.emulate_sf ? c.opt.sf.max_in_flight() : 0;  // a real SF may hold everything
     if (std::string bad = sfc::check_mode_config(m); !bad.empty()) return usage_error(bad);
@@ -191,11 +214,12 @@ int main(int argc, char** argv) {
       ->type_name("FILE");
   app.add_option("-w,--write", o.out, "Write the restored traffic toward the SFF (pcap, atomic)")
       ->type_name("FILE");
-  app.add_option("--mode", c.mode, "Mapping mode: mac, mac-pair, vlan, qinq, 5tuple")
-      ->check(CLI::IsMember({"mac", "mac-pair", "vlan", "qinq", "5tuple"}));
+  app.add_option("--mode", c.mode, "Mapping mode: mac, mac-pair, vlan, qinq, vxlan, 5tuple, nat")
+      ->check(CLI::IsMember({"mac", "mac-pair", "vlan", "qinq", "vxlan", "5tuple", "nat"}));
   app.add_option("--per", c.per, "What one key stands for: path, flow or packet")
       ->check(CLI::IsMember({"path", "flow", "packet"}));
-  app.add_option("--limit", c.limit, "Table capacity (default: mac 16384, vlan 4094, qinq/5tuple 65536)")
+  app.add_option("--limit", c.limit,
+                 "Table capacity (default: mac 16384, vlan 4094, qinq/vxlan/5tuple/nat 65536)")
       ->type_name("N");
   app.add_option("--idle", c.idle_s,
                  "Idle expiry in seconds: capture time offline, the clock live (0 = never)")
@@ -207,6 +231,16 @@ int main(int argc, char** argv) {
       ->type_name("FWD:REV");
   app.add_option("--sf", c.sf_file, "Emulated SF model (YAML); default: transparent")
       ->type_name("MODEL.yaml");
+  app.add_option("--config", c.config, "Proxy configuration (YAML: vxlan endpoint, nat rules)")
+      ->type_name("PROXY.yaml");
+  app.add_option("--sf-vxlan-addr", c.vxlan_sf, "vxlan mode: the SF's VTEP address (default 198.18.0.2)")
+      ->type_name("IPV4");
+  app.add_option("--proxy-vxlan-addr", c.vxlan_proxy,
+                 "vxlan mode: the proxy's VTEP address (default 198.18.0.1)")
+      ->type_name("IPV4");
+  app.add_option("--vxlan-port", c.vxlan_port, "vxlan mode: UDP destination port (default 4789)")
+      ->check(CLI::Range(1, 65535))
+      ->type_name("PORT");
   app.add_flag("--compare-modes", c.compare,
                "Run every mode/granularity the SF model allows; print a matrix");
   app.add_option("--to-sf", o.to_sf, "Write what the proxy sends the SF (pcap)")->type_name("FILE");
@@ -217,8 +251,10 @@ int main(int argc, char** argv) {
   app.add_option("--unmatched", o.unmatched, "Write SF-side frames whose key is unknown (pcap)")
       ->type_name("FILE");
   app.add_option("--rejected", o.rejected, "Write malformed input frames (pcap)")->type_name("FILE");
-  app.add_option("--proxy-mac", c.proxy_mac, "Source MAC of new L2 headers (default 02:00:00:00:5f:01)");
-  app.add_option("--sf-mac", c.sf_mac, "Destination MAC of new L2 headers (default 02:00:00:00:5f:02)");
+  app.add_option("--proxy-mac", c.proxy_mac,
+                 "Source MAC of new L2 and vxlan outer headers (default 02:00:00:00:5f:01)");
+  app.add_option("--sf-mac", c.sf_mac,
+                 "Destination MAC of new L2 and vxlan outer headers (default 02:00:00:00:5f:02)");
   app.add_flag("--forward-oam", c.forward_oam, "Forward NSH O-bit packets (RFC 8300 §2.2; off by default)");
   app.add_flag("--json", c.json, "Report as JSON");
   auto& lo = c.live_opt;

@@ -205,6 +205,8 @@ void layer_json(JsonWriter& j, const Dissection& d, const LayerRef& l) {
   }
 }
 
+}  // namespace
+
 std::string_view json_key(Proto p) {
   switch (p) {
     case Proto::vxlan_gpe:
@@ -215,7 +217,6 @@ std::string_view json_key(Proto p) {
       return dissect::proto_name(p);
   }
 }
-}  // namespace
 
 void format_json(const Dissection& d, const pcapio::Packet& p, JsonWriter& j) {
   char t[80];

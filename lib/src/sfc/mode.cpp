@@ -17,6 +17,10 @@ const char* mode_name(ModeKind m) {
       return "qinq";
     case ModeKind::five_tuple:
       return "5tuple";
+    case ModeKind::vxlan:
+      return "vxlan";
+    case ModeKind::nat:
+      return "nat";
   }
   return "?";
 }
@@ -34,7 +38,7 @@ const char* granularity_name(Granularity g) {
 }
 
 bool parse_mode(std::string_view t, ModeKind& out) {
-  for (ModeKind m : {ModeKind::mac, ModeKind::mac_pair, ModeKind::vlan, ModeKind::qinq, ModeKind::five_tuple})
+  for (ModeKind m : kAllModes)
     if (t == mode_name(m)) {
       out = m;
       return true;
@@ -60,6 +64,10 @@ std::size_t default_limit(ModeKind m) {
       return 4094;  // VIDs 1..4094
     case ModeKind::qinq:
     case ModeKind::five_tuple:
+    case ModeKind::nat:
+      return 65536;
+    case ModeKind::vxlan:
+      // VNIs are plentiful (2^24); the limit bounds memory, as for qinq, and covers ~65k paths or flows.
       return 65536;
   }
   return 0;
@@ -83,6 +91,24 @@ std::string check_mode_config(const ModeConfig& c) {
   if (c.kind == ModeKind::qinq && limit > 4094ull * 4094ull) return "qinq --limit at most 4094*4094";
   if ((c.kind == ModeKind::mac || c.kind == ModeKind::mac_pair) && limit > (1u << 24))
     return "MAC modes encode the key in 24 bits: --limit at most 16777216";
+  if (c.kind == ModeKind::nat && c.per != Granularity::flow)
+    return c.per == Granularity::packet
+               ? "nat keys are the translated flows, so they cannot carry per-packet metadata "
+                 "(draft-04 Table 1): use --mode vxlan or --mode qinq with --per packet when the SF "
+                 "keeps tunnels or tags"
+               : "nat keys are flows: use --per flow, or --mode vxlan for per-path keys through an SF that "
+                 "keeps the VNI";
+  if (c.kind == ModeKind::nat && (!c.nat || c.nat->empty()))
+    return "--mode nat needs the SF's translation rules (a `nat:` list in --config or in the --sf model); "
+           "without them use --mode 5tuple (an SF that keeps addresses and ports)";
+  if (c.kind == ModeKind::vxlan && limit > kMaxVni)
+    return "vxlan keys are VNIs 1..16777215: --limit at most 16777215";
+  if (c.kind == ModeKind::vxlan && c.per == Granularity::packet && c.max_in_flight > limit)
+    return "vxlan per packet needs a VNI for every packet the SF holds (" + std::to_string(c.max_in_flight) +
+           "): raise --limit, or use --mode qinq (inner VID per packet)";
+  if (c.kind == ModeKind::vxlan && c.vxlan.proxy_ip == c.vxlan.sf_ip)
+    return "vxlan: the proxy and SF VTEP addresses must differ";
+  if (c.kind == ModeKind::vxlan && c.vxlan.port == 0) return "vxlan: UDP port 0 is not a port";
   if (limit == 0) return "--limit must be at least 1";
   return {};
 }

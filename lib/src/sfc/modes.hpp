@@ -99,4 +99,41 @@ class FiveTupleMode final : public Mode {
   MappingTable table_;
 };
 
+// vxlan: (direction, VNI) keys, VNI = index + 1; the frame travels to the SF inside Ethernet/IPv4/UDP/VXLAN
+// (RFC 7348) toward the configured SF VTEP (vxlan_mode.cpp).
+class VxlanMode final : public KeyedMode {
+ public:
+  VxlanMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer);
+  ModeKind kind() const override { return ModeKind::vxlan; }
+
+ protected:
+  Outcome encode(std::uint32_t index, Entry& e, const ToSfPacket& p, FrameBuffer& frame) override;
+  Outcome decode(FrameBuffer& frame, std::uint32_t& index, bool& reversed) override;
+  bool uses_side() const override { return true; }
+
+ private:
+  std::uint16_t ip_id_ = 0;
+};
+
+// nat: like 5tuple, but the key is the flow as the SF will return it: the stored header waits under the
+// translated 5-tuple (and is found for replies under its reverse), so addresses and ports the SF rewrites
+// still map (draft-04 §4, non-transparent SFs; nat_mode.cpp).
+class NatMode final : public Mode {
+ public:
+  NatMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer);
+  ModeKind kind() const override { return ModeKind::nat; }
+  Outcome to_sf(const ToSfPacket& p, FrameBuffer& frame) override;
+  FromSfResult from_sf(FrameBuffer& frame, std::uint8_t side, std::int64_t ts) override;
+  void expire(std::int64_t now_ns) override { table_.expire(now_ns); }
+  MappingTable& table() override { return table_; }
+
+ private:
+  HeaderStore* nsh_;
+  HeaderStore* outer_;
+  MappingTable table_;
+};
+
+// The scope of a 5-tuple key (5tuple and nat modes): direction is in the tuple itself.
+ScopeKey tuple_scope(const flow::FiveTuple& t, std::uint64_t tag);
+
 }  // namespace pktmap::sfc

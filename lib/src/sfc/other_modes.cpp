@@ -19,14 +19,17 @@ ScopeKey packet_scope(std::uint16_t outer_vid, std::uint16_t inner_vid) {
   return s;
 }
 ScopeKey tuple_scope(const flow::FiveTuple& t) {
-  ScopeKey s;
-  ToSfPacket p;
-  p.tuple = &t;
-  s = make_scope(Granularity::flow, p, {});
-  s.w[0] = 0x20;  // direction is in the tuple itself; path and side do not take part
-  return s;
+  return sfc::tuple_scope(t, 0x20);
 }
 }  // namespace
+
+ScopeKey tuple_scope(const flow::FiveTuple& t, std::uint64_t tag) {
+  ToSfPacket p;
+  p.tuple = &t;
+  ScopeKey s = make_scope(Granularity::flow, p, {});
+  s.w[0] = tag;  // direction is in the tuple itself; path and side do not take part
+  return s;
+}
 
 QinqMode::QinqMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer)
     : Mode(c),
@@ -128,6 +131,10 @@ std::unique_ptr<Mode> make_mode(const ModeConfig& c, HeaderStore& nsh, HeaderSto
       return std::make_unique<QinqMode>(c, nsh, outer);
     case ModeKind::five_tuple:
       return std::make_unique<FiveTupleMode>(c, nsh, outer);
+    case ModeKind::vxlan:
+      return std::make_unique<VxlanMode>(c, nsh, outer);
+    case ModeKind::nat:
+      return std::make_unique<NatMode>(c, nsh, outer);
   }
   return nullptr;
 }

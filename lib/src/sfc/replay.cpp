@@ -80,7 +80,9 @@ void Run::emulated() {
   rejected_ = open_writer(opt_.rejected, src);
   const bool emulate = opt_.emulate_sf;
   if (emulate) {
-    sf_ = std::make_unique<SfModel>(opt_.sf);
+    SfModelConfig sf = opt_.sf;
+    if (pc.mode.kind == ModeKind::vxlan) sf.vtep_port = pc.mode.vxlan.port;  // the SF terminates VXLAN
+    sf_ = std::make_unique<SfModel>(sf);
     std::size_t n = 16;
     while (n < 4 * sf_->pool_size())
       n <<= 1;

@@ -3,8 +3,11 @@
 #include <cstring>
 
 #include "mode_common.hpp"
+#include "pktmap/codec/ipv4.hpp"
 #include "pktmap/codec/tcp.hpp"
 #include "pktmap/codec/transport_checksum.hpp"
+#include "pktmap/codec/udp.hpp"
+#include "pktmap/codec/vxlan.hpp"
 #include "pktmap/flow/five_tuple.hpp"
 #include "pktmap/wire/checksum.hpp"
 
@@ -38,7 +41,7 @@ Parsed parse(const FrameBuffer& b) {
 
 bool SfModelConfig::transparent() const {
   return drop_probability <= 0 && drop_match.empty() && reorder_window == 0 && !inject_rst && !rewrite_src &&
-         !rewrite_dst && !strip_vlan && set_dscp < 0 && ttl_decrement == 0;
+         !rewrite_dst && !strip_vlan && set_dscp < 0 && ttl_decrement == 0 && (!nat || nat->empty());
 }
 
 SfModel::SfModel(const SfModelConfig& cfg) : cfg_(cfg), pool_(cfg.reorder_window + 4), rng_(cfg.seed) {
@@ -61,6 +64,7 @@ SfFrame* SfModel::acquire() {
   SfFrame* f = free_.back();
   free_.pop_back();
   f->pid = 0;
+  f->tunnel_len = 0;
   f->injected = false;
   f->answers_pid = 0;
   return f;
@@ -79,7 +83,56 @@ SfFrame* SfModel::next_out() {
   return out_[out_head_++];
 }
 
+// A frame in Ethernet/IPv4/UDP(vtep_port)/VXLAN: keep the outer headers aside, leave the inner frame.
+void SfModel::decap(SfFrame& f) const {
+  const detail::L3Start l3 = detail::find_l3(f.buf.view());
+  if (!l3.ok || l3.ethertype != codec::ethertype::ipv4) return;
+  auto ip = codec::parse_ipv4(f.buf.view().subspan(l3.offset));
+  if (!ip.ok() || ip->protocol != 17 || !ip->has_l4_header()) return;
+  auto udp = codec::parse_udp(ip->payload);
+  if (!udp.ok() || udp->dport != cfg_.vtep_port) return;
+  auto vx = codec::parse_vxlan(udp->payload);
+  if (!vx.ok() || vx->payload.size() < codec::kEthernetHeaderLen) return;
+  const auto start = static_cast<std::size_t>(vx->payload.data() - f.buf.data());
+  if (start > f.tunnel.size()) return;
+  std::memcpy(f.tunnel.data(), f.buf.data(), start);
+  f.tunnel_len = static_cast<std::uint8_t>(start);
+  const std::size_t len = vx->payload.size();
+  f.buf.pop_front(start);
+  f.buf.truncate(len);
+}
+
+// Back into the tunnel it came in, from the SF's VTEP: MACs and IPv4 addresses swapped, lengths and the
+// header checksum set again; UDP source port (entropy) and VNI kept, UDP checksum zero (RFC 7348 §5).
+void SfModel::encap(SfFrame& f) const {
+  if (f.tunnel_len == 0) return;
+  const std::size_t inner = f.buf.size();
+  std::uint8_t* at = f.buf.push_front(f.tunnel_len);
+  if (!at) return;
+  std::memcpy(at, f.tunnel.data(), f.tunnel_len);
+  codec::MacAddr a, b;
+  detail::get_mac(at, a);
+  detail::get_mac(at + 6, b);
+  detail::put_mac(at, b);
+  detail::put_mac(at + 6, a);
+  const detail::L3Start l3 = detail::find_l3(f.buf.view());
+  std::uint8_t* ip = at + l3.offset;
+  const std::size_t ihl = std::size_t{ip[0] & 0x0fu} * 4;
+  std::uint8_t tmp[4];
+  std::memcpy(tmp, ip + 12, 4);
+  std::memcpy(ip + 12, ip + 16, 4);
+  std::memcpy(ip + 16, tmp, 4);
+  const std::size_t udp_len = f.tunnel_len - l3.offset - ihl + inner;
+  store_be16(ip + 2, static_cast<std::uint16_t>(ihl + udp_len));
+  store_be16(ip + 10, 0);
+  store_be16(ip + 10, codec::ipv4_header_checksum(ByteView(ip, ihl)));
+  store_be16(ip + ihl + 4, static_cast<std::uint16_t>(udp_len));
+  store_be16(ip + ihl + 6, 0);
+  f.tunnel_len = 0;
+}
+
 void SfModel::emit(SfFrame* f) {
+  encap(*f);
   if (cfg_.reorder_window == 0) {
     out_.push_back(f);
     return;
@@ -165,6 +218,16 @@ void SfModel::modify(SfFrame& f) {
       changed = true;
     }
   }
+  if (cfg_.nat) {
+    const detail::L3Start l3 = detail::find_l3(f.buf.view());
+    if (l3.ok && (l3.ethertype == codec::ethertype::ipv4 || l3.ethertype == codec::ethertype::ipv6)) {
+      const MutableByteView ip(f.buf.data() + l3.offset, f.buf.size() - l3.offset);
+      flow::FiveTuple from, to;
+      if (translate_packet(*cfg_.nat, ByteView(ip.data(), ip.size()), from, to) && !(from == to) &&
+          rewrite_ip_packet(ip, from, to))
+        changed = true;
+    }
+  }
   if (changed) ++counters_.modified;
 }
 
@@ -218,6 +281,8 @@ void SfModel::inject_reply(const SfFrame& syn) {
     codec::set_transport_checksum(seg, a, b, kTcp);
   }
   f->buf.assign(ByteView(bytes, l2 + iplen + 20));
+  f->tunnel = syn.tunnel;  // the reply goes back through the tunnel (VNI) of the SYN it answers
+  f->tunnel_len = syn.tunnel_len;
   f->injected = true;
   f->answers_pid = syn.pid;
   f->spi = syn.spi;
@@ -229,6 +294,7 @@ void SfModel::inject_reply(const SfFrame& syn) {
 
 void SfModel::submit(SfFrame* f) {
   ++counters_.received;
+  if (cfg_.vtep_port) decap(*f);
   if (cfg_.inject_rst) {
     const Parsed p = parse(f->buf);
     const std::size_t iphl = !p.has_tuple              ? 0

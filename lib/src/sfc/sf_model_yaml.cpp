@@ -3,32 +3,15 @@
 
 #include "pktmap/error.hpp"
 #include "pktmap/sfc/sf_model.hpp"
+#include "yaml_util.hpp"
 
 namespace pktmap::sfc {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& file, const YAML::Node& n, const std::string& key,
-                       const std::string& what) {
-  const auto m = n.Mark();
-  throw SetupError(file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " + key +
-                   ": " + what);
-}
-
-template <class T>
-T scalar(const std::string& file, const YAML::Node& n, const std::string& key) {
-  try {
-    return n.as<T>();
-  } catch (const YAML::Exception&) {
-    fail(file, n, key, "wrong type");
-  }
-}
-
-long bounded(const std::string& file, const YAML::Node& n, const std::string& key, long lo, long hi) {
-  const long v = scalar<long>(file, n, key);
-  if (v < lo || v > hi) fail(file, n, key, "must be in " + std::to_string(lo) + ".." + std::to_string(hi));
-  return v;
-}
+using yaml::bounded;
+using yaml::fail;
+using yaml::scalar;
 
 FlowMatch flow_match(const std::string& file, const YAML::Node& n, const std::string& key) {
   FlowMatch m;
@@ -60,15 +43,7 @@ codec::MacAddr mac(const std::string& file, const YAML::Node& n, const std::stri
 }  // namespace
 
 SfModelConfig load_sf_model(const std::string& file) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw SetupError(file + ": cannot read SF model");
-  } catch (const YAML::ParserException& e) {
-    throw SetupError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                     ": " + e.msg);
-  }
+  const YAML::Node root = yaml::load(file, "SF model");
   SfModelConfig c;
   if (root.IsNull()) return c;
   if (!root.IsMap()) fail(file, root, "(top)", "expected a map of behaviours");
@@ -118,10 +93,12 @@ SfModelConfig load_sf_model(const std::string& file) {
       c.set_dscp = static_cast<int>(bounded(file, v, key, 0, 63));
     } else if (key == "ttl_decrement") {
       c.ttl_decrement = static_cast<int>(bounded(file, v, key, 0, 255));
+    } else if (key == "nat") {
+      c.nat = std::make_shared<const NatRules>(parse_nat_rules(file, v));
     } else {
-      fail(
-          file, kv.first, key,
-          "unknown behaviour (seed, drop, reorder, inject_rst, rewrite_l2, strip_vlan, dscp, ttl_decrement)");
+      fail(file, kv.first, key,
+           "unknown behaviour (seed, drop, reorder, inject_rst, rewrite_l2, strip_vlan, dscp, ttl_decrement, "
+           "nat)");
     }
   }
   return c;

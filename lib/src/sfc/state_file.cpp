@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "pktmap/codec/ipv4.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/pcapio/pcap_writer.hpp"
 #include "pktmap/sfc/replay.hpp"
@@ -33,6 +34,87 @@ std::vector<std::uint8_t> bytes_from(const std::string& path, const json& v, con
   return *b;
 }
 
+std::string ip_text(const codec::Ipv4Addr& a) {
+  char b[16];
+  return codec::format_ipv4_addr(a, b);
+}
+
+// A 5-tuple scope (5tuple, nat) as "tcp 198.51.100.3:20080 > 10.0.0.1:80".
+std::string tuple_text(const ScopeKey& s) {
+  AddrField src, dst;
+  src.set = dst.set = true;
+  src.version = dst.version = static_cast<std::uint8_t>(s.w[1] & 0xff);
+  src.prefix = dst.prefix = src.version == 4 ? 32 : 128;
+  for (int i = 0; i < 8; ++i) {
+    src.addr[i] = static_cast<std::uint8_t>(s.w[2] >> (56 - 8 * i));
+    src.addr[8 + i] = static_cast<std::uint8_t>(s.w[3] >> (56 - 8 * i));
+    dst.addr[i] = static_cast<std::uint8_t>(s.w[4] >> (56 - 8 * i));
+    dst.addr[8 + i] = static_cast<std::uint8_t>(s.w[5] >> (56 - 8 * i));
+  }
+  const bool v6 = src.version == 6;
+  auto ep = [&](const AddrField& a, std::uint64_t port) {
+    const std::string t = format_addr_field(a);
+    return (v6 ? "[" + t + "]" : t) + ":" + std::to_string(port);
+  };
+  return proto_text(static_cast<int>(s.w[1] >> 8 & 0xff)) + " " + ep(src, s.w[1] >> 16 & 0xffff) + " > " +
+         ep(dst, s.w[1] >> 32 & 0xffff);
+}
+
+json rules_json(const NatRules* rules) {
+  json out = json::array();
+  if (!rules) return out;
+  auto put_addr = [](json& j, const char* k, const AddrField& a) {
+    if (a.set) j[k] = format_addr_field(a);
+  };
+  auto put_port = [](json& j, const char* k, const PortField& p) {
+    if (p.set) j[k] = format_port_field(p);
+  };
+  for (const NatRule& r : rules->rules) {
+    json m = json::object(), w = json::object();
+    if (r.proto >= 0) m["proto"] = proto_text(r.proto);
+    put_addr(m, "src", r.src);
+    put_addr(m, "dst", r.dst);
+    put_port(m, "sport", r.sport);
+    put_port(m, "dport", r.dport);
+    put_addr(w, "src", r.to_src);
+    put_addr(w, "dst", r.to_dst);
+    put_port(w, "sport", r.to_sport);
+    put_port(w, "dport", r.to_dport);
+    out.push_back({{"match", m}, {"rewrite", w}});
+  }
+  return out;
+}
+
+std::shared_ptr<const NatRules> rules_from(const std::string& path, const json& list) {
+  auto rules = std::make_shared<NatRules>();
+  for (const auto& j : list) {
+    NatRule r;
+    std::string why;
+    for (const char* side : {"match", "rewrite"}) {
+      const bool match = side[0] == 'm';
+      for (const auto& [k, v] : j.at(side).items()) {
+        const std::string t = v.get<std::string>();
+        if (k == "proto" && match)
+          why = parse_proto_field(t, r.proto);
+        else if (k == "src")
+          why = parse_addr_field(t, match ? r.src : r.to_src);
+        else if (k == "dst")
+          why = parse_addr_field(t, match ? r.dst : r.to_dst);
+        else if (k == "sport")
+          why = parse_port_field(t, match ? r.sport : r.to_sport);
+        else if (k == "dport")
+          why = parse_port_field(t, match ? r.dport : r.to_dport);
+        else
+          why = "unknown key " + k;
+        if (!why.empty()) throw SetupError(path + ": meta.nat." + side + "." + k + ": " + why);
+      }
+    }
+    if (why = check_nat_rule(r); !why.empty()) throw SetupError(path + ": meta.nat: " + why);
+    rules->rules.push_back(r);
+  }
+  return rules;
+}
+
 // What the key looks like on the SF side, for people reading the dump.
 std::string key_text(ModeKind m, const std::string& table, std::uint32_t index, const Entry& e,
                      const ModeConfig& c) {
@@ -46,10 +128,10 @@ std::string key_text(ModeKind m, const std::string& table, std::uint32_t index, 
                   static_cast<unsigned>(e.scope.w[1] & 0xffff));
   } else if (m == ModeKind::vlan) {
     std::snprintf(b, sizeof b, "vid %u", index + 1);
-  } else if (m == ModeKind::five_tuple) {
-    std::snprintf(b, sizeof b, "proto %u %u > %u", static_cast<unsigned>(e.scope.w[1] >> 8 & 0xff),
-                  static_cast<unsigned>(e.scope.w[1] >> 16 & 0xffff),
-                  static_cast<unsigned>(e.scope.w[1] >> 32 & 0xffff));
+  } else if (m == ModeKind::vxlan) {
+    std::snprintf(b, sizeof b, "vni %u", index + 1);
+  } else if (m == ModeKind::five_tuple || m == ModeKind::nat) {
+    return tuple_text(e.scope);
   } else {
     codec::MacAddr mac = c.mac_base;
     mac[2] = static_cast<std::uint8_t>(mac[2] + (m == ModeKind::mac_pair ? 1 : 0));
@@ -126,6 +208,13 @@ void save_state(Proxy& proxy, const std::string& path, const std::string& input)
                 {"forward_oam", pc.policy.forward_oam}}},
               {"columns", {"table", "key", "spi", "si", "side", "next_proto", "nsh"}},
               {"entries", json::array()}};
+  if (c.kind == ModeKind::vxlan)
+    doc["meta"]["vxlan"] = {{"proxy_ip", ip_text(c.vxlan.proxy_ip)},
+                            {"sf_ip", ip_text(c.vxlan.sf_ip)},
+                            {"proxy_mac", mac_text(c.vxlan.proxy_mac)},
+                            {"sf_mac", mac_text(c.vxlan.sf_mac)},
+                            {"port", c.vxlan.port}};
+  if (c.kind == ModeKind::nat) doc["meta"]["nat"] = rules_json(c.nat.get());
   json& entries = doc["entries"];
   for (std::size_t t = 0; t < proxy.mode().table_count(); ++t)
     add_table(entries, proxy, proxy.mode().table_at(t), t == 0 ? "keys" : "qinq-outer");
@@ -153,6 +242,17 @@ ProxyConfig read_state_config(const std::string& path) {
     pc.sf_mac = mac_from(path, m.at("sf_mac"), "meta.sf_mac");
     pc.mode.s_tpid = m.value("s_tpid", std::uint16_t{0x88A8});
     pc.policy.forward_oam = m.value("forward_oam", false);
+    if (m.contains("vxlan")) {
+      const json& x = m["vxlan"];
+      VxlanConfig& v = pc.mode.vxlan;
+      if (!codec::parse_ipv4_addr(x.at("proxy_ip").get<std::string>(), v.proxy_ip) ||
+          !codec::parse_ipv4_addr(x.at("sf_ip").get<std::string>(), v.sf_ip))
+        throw SetupError(path + ": meta.vxlan: not an IPv4 address");
+      v.proxy_mac = mac_from(path, x.at("proxy_mac"), "meta.vxlan.proxy_mac");
+      v.sf_mac = mac_from(path, x.at("sf_mac"), "meta.vxlan.sf_mac");
+      v.port = x.at("port").get<std::uint16_t>();
+    }
+    if (m.contains("nat")) pc.mode.nat = rules_from(path, m["nat"]);
     for (const auto& p : m.value("path_pairs", json::array())) {
       unsigned f = 0, r = 0;
       if (std::sscanf(p.get<std::string>().c_str(), "%u:%u", &f, &r) != 2)

@@ -20,6 +20,9 @@ void format_text(const dissect::Dissection& d, const pcapio::Packet& p, const Fo
                  std::string& out);
 // Writes one JSON object for the packet (no newline). Field names are documented in man/mapdump.1.
 void format_json(const dissect::Dissection& d, const pcapio::Packet& p, report::JsonWriter& j);
+// The JSON key of a layer ("vxlan_gpe"; text output and -d rules say "vxlan-gpe"): per-packet JSON and
+// mapdump --stats --json use the same names.
+std::string_view json_key(dissect::Proto p);
 
 // "12:00:00.000000001" (local time or UTC) into out.
 void format_time(std::int64_t ts_ns, bool utc, char (&out)[64]);

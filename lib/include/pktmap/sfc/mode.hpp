@@ -4,6 +4,7 @@
 //   to_sf:   find or assign the key for the packet's scope, store its header, encode the key into the frame
 //   from_sf: read the key from the returned frame, remove it, find the stored header
 // Granularity (path, flow, packet) says what one key stands for; it is a parameter, not a mode.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,13 +15,17 @@
 #include "pktmap/flow/five_tuple.hpp"
 #include "pktmap/sfc/frame_buffer.hpp"
 #include "pktmap/sfc/mapping_table.hpp"
+#include "pktmap/sfc/nat_rules.hpp"
 
 namespace pktmap::sfc {
 
-enum class ModeKind : std::uint8_t { mac, mac_pair, vlan, qinq, five_tuple };
+enum class ModeKind : std::uint8_t { mac, mac_pair, vlan, qinq, five_tuple, vxlan, nat };
+inline constexpr ModeKind kAllModes[] = {ModeKind::mac,  ModeKind::mac_pair,   ModeKind::vlan,
+                                         ModeKind::qinq, ModeKind::five_tuple, ModeKind::vxlan,
+                                         ModeKind::nat};
 enum class Granularity : std::uint8_t { path, flow, packet };
 
-const char* mode_name(ModeKind m);  // "mac", "mac-pair", "vlan", "qinq", "5tuple"
+const char* mode_name(ModeKind m);  // "mac", "mac-pair", "vlan", "qinq", "5tuple", "vxlan", "nat"
 const char* granularity_name(Granularity g);
 bool parse_mode(std::string_view text, ModeKind& out);
 bool parse_granularity(std::string_view text, Granularity& out);
@@ -29,6 +34,17 @@ bool parse_granularity(std::string_view text, Granularity& out);
 inline constexpr std::uint8_t kSideForward = 0;
 inline constexpr std::uint8_t kSideReverse = 1;
 inline constexpr std::uint8_t kSideUnknown = 0xFF;
+
+// vxlan mode: the proxy's VTEP toward the SF (RFC 7348). Defaults are in the benchmarking range
+// 198.18.0.0/15 (RFC 2544), which never leaves a lab.
+struct VxlanConfig {
+  std::array<std::uint8_t, 4> proxy_ip{198, 18, 0, 1};
+  std::array<std::uint8_t, 4> sf_ip{198, 18, 0, 2};
+  codec::MacAddr proxy_mac{0x02, 0x00, 0x00, 0x00, 0x5f, 0x01};
+  codec::MacAddr sf_mac{0x02, 0x00, 0x00, 0x00, 0x5f, 0x02};
+  std::uint16_t port = 4789;  // IANA VXLAN port (RFC 7348 §5)
+};
+inline constexpr std::uint32_t kMaxVni = 0xFFFFFF;  // VNIs 1..16777215 (0 is left unused)
 
 struct ModeConfig {
   ModeKind kind = ModeKind::mac;
@@ -42,6 +58,9 @@ struct ModeConfig {
   // Most packets that can be at the SF at once (emulated SF: its reorder window + 1; unknown = 0). Decides
   // whether vlan per packet fits in 4094 keys.
   std::size_t max_in_flight = 0;
+  VxlanConfig vxlan;
+  // nat mode: the translation rules the SF applies (shared with the SF model, see nat_rules.hpp).
+  std::shared_ptr<const NatRules> nat;
 };
 
 // Refuses combinations that cannot work (draft-04 Table 1) with a message naming a mode that would.

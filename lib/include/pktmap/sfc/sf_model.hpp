@@ -2,15 +2,22 @@
 // An emulated legacy SF for offline runs. Transparent by default (every frame comes straight back); a YAML
 // model (sfcproxy-replay --sf) adds the behaviours draft-song-sfc-legacy-sf-mapping-04 §2 allows an
 // L2-transparent SF: dropping, reordering, injecting replies (a RST answering a SYN, L2 reversed, out of the
-// other side), rewriting L2 addresses, stripping VLAN tags, editing DSCP/TTL (RFC 1624 incremental checksum).
+// other side), rewriting L2 addresses, stripping VLAN tags, editing DSCP/TTL (RFC 1624 incremental checksum),
+// translating addresses and ports by NAT rules (nat_rules.hpp, the format --mode nat reads).
+// In vxlan mode the SF is VXLAN-capable (vtep_port set): it terminates the tunnel, applies its behaviours
+// to the inner frame only, and sends the result back in a tunnel with the same VNI (outer addresses
+// swapped, the source port kept), as a VTEP in front of a legacy SF would.
 // Frames live in a preallocated pool; the packet id each frame carries is a side record, never on the wire.
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "pktmap/codec/ethernet.hpp"
 #include "pktmap/sfc/frame_buffer.hpp"
+#include "pktmap/sfc/nat_rules.hpp"
 
 namespace pktmap::sfc {
 
@@ -33,6 +40,8 @@ struct SfModelConfig {
   bool strip_vlan = false;
   int set_dscp = -1;  // 0..63
   int ttl_decrement = 0;
+  std::shared_ptr<const NatRules> nat;  // `nat:` translations
+  std::uint16_t vtep_port = 0;          // not in the YAML: the replay sets it in vxlan mode (0 = no VTEP)
 
   [[nodiscard]] bool transparent() const;
   // Most frames at the SF at once (for mode checks).
@@ -50,6 +59,8 @@ struct SfFrame {
   bool injected = false;
   std::uint64_t answers_pid = 0;  // injected: the packet it answers
   std::uint32_t spi = 0;          // side record: the path it entered on (injected: the answered packet's)
+  std::array<std::uint8_t, 128> tunnel{};  // the VXLAN outer headers it arrived in (VTEP SF)
+  std::uint8_t tunnel_len = 0;             // 0: not tunnelled
 };
 
 struct SfCounters {
@@ -81,6 +92,8 @@ class SfModel {
   void modify(SfFrame& f);
   void inject_reply(const SfFrame& syn);
   void emit(SfFrame* f);
+  void decap(SfFrame& f) const;
+  void encap(SfFrame& f) const;
   std::uint64_t next_random();
 
   SfModelConfig cfg_;

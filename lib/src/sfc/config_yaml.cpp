@@ -1,0 +1,107 @@
+// YAML for the proxy: the `nat:` rule list (shared by --config and the --sf model) and the proxy
+// configuration file (sfcproxy-replay --config): `vxlan:` VTEP settings and `nat:` rules.
+#include <yaml-cpp/yaml.h>
+
+#include "pktmap/codec/ipv4.hpp"
+#include "pktmap/sfc/proxy_config.hpp"
+#include "yaml_util.hpp"
+
+namespace pktmap::sfc {
+
+namespace {
+
+using yaml::fail;
+using yaml::scalar;
+
+void rule_fields(const std::string& file, const YAML::Node& m, const std::string& where, NatRule& r,
+                 bool match) {
+  if (!m.IsMap())
+    fail(file, m, where, "expected a map of src, dst, sport, dport" + std::string(match ? ", proto" : ""));
+  for (const auto& kv : m) {
+    const auto k = scalar<std::string>(file, kv.first, where);
+    const std::string key = where + "." + k;
+    const auto text = scalar<std::string>(file, kv.second, key);
+    std::string why;
+    if (k == "src")
+      why = parse_addr_field(text, match ? r.src : r.to_src);
+    else if (k == "dst")
+      why = parse_addr_field(text, match ? r.dst : r.to_dst);
+    else if (k == "sport")
+      why = parse_port_field(text, match ? r.sport : r.to_sport);
+    else if (k == "dport")
+      why = parse_port_field(text, match ? r.dport : r.to_dport);
+    else if (k == "proto" && match)
+      why = parse_proto_field(text, r.proto);
+    else
+      fail(file, kv.first, key,
+           match ? "unknown key (proto, src, dst, sport, dport)" : "unknown key (src, dst, sport, dport)");
+    if (!why.empty()) fail(file, kv.second, key, why);
+  }
+}
+
+}  // namespace
+
+NatRules parse_nat_rules(const std::string& file, const YAML::Node& list) {
+  NatRules rules;
+  if (!list.IsSequence() || list.size() == 0)
+    fail(file, list, "nat", "expected a list of {match: {...}, rewrite: {...}}");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node& n = list[i];
+    const std::string where = "nat[" + std::to_string(i) + "]";
+    if (!n.IsMap()) fail(file, n, where, "expected {match: {...}, rewrite: {...}}");
+    NatRule r;
+    bool has_rewrite = false;
+    for (const auto& kv : n) {
+      const auto k = scalar<std::string>(file, kv.first, where);
+      if (k == "match") {
+        rule_fields(file, kv.second, where + ".match", r, true);
+      } else if (k == "rewrite") {
+        rule_fields(file, kv.second, where + ".rewrite", r, false);
+        has_rewrite = true;
+      } else {
+        fail(file, kv.first, where + "." + k, "unknown key (match, rewrite)");
+      }
+    }
+    if (!has_rewrite) fail(file, n, where + ".rewrite", "missing");
+    if (std::string why = check_nat_rule(r); !why.empty()) fail(file, n, where, why);
+    rules.rules.push_back(r);
+  }
+  return rules;
+}
+
+void load_proxy_config(const std::string& file, ProxyConfig& pc) {
+  const YAML::Node root = yaml::load(file, "proxy configuration");
+  if (root.IsNull()) return;
+  if (!root.IsMap()) fail(file, root, "(top)", "expected a map (vxlan, nat)");
+  for (const auto& kv : root) {
+    const auto key = scalar<std::string>(file, kv.first, "(top)");
+    const YAML::Node& v = kv.second;
+    if (key == "nat") {
+      pc.mode.nat = std::make_shared<const NatRules>(parse_nat_rules(file, v));
+    } else if (key == "vxlan") {
+      if (!v.IsMap()) fail(file, v, key, "expected {proxy_ip, sf_ip, sf_mac, proxy_mac, port}");
+      VxlanConfig& x = pc.mode.vxlan;
+      for (const auto& f : v) {
+        const auto k = scalar<std::string>(file, f.first, key);
+        const std::string name = "vxlan." + k;
+        const auto text = scalar<std::string>(file, f.second, name);
+        if (k == "proxy_ip" || k == "sf_ip") {
+          if (!codec::parse_ipv4_addr(text, k == "sf_ip" ? x.sf_ip : x.proxy_ip))
+            fail(file, f.second, name, "not an IPv4 address");
+        } else if (k == "proxy_mac" || k == "sf_mac") {
+          if (!codec::parse_mac(text, k == "sf_mac" ? x.sf_mac : x.proxy_mac))
+            fail(file, f.second, name, "not a MAC address");
+        } else if (k == "port") {
+          x.port = static_cast<std::uint16_t>(yaml::bounded(file, f.second, name, 1, 65535));
+        } else {
+          fail(file, f.first, name, "unknown key (proxy_ip, sf_ip, proxy_mac, sf_mac, port)");
+        }
+      }
+      if (x.proxy_ip == x.sf_ip) fail(file, v, key, "proxy_ip and sf_ip must differ");
+    } else {
+      fail(file, kv.first, key, "unknown key (vxlan, nat)");
+    }
+  }
+}
+
+}  // namespace pktmap::sfc

@@ -1,0 +1,45 @@
+#pragma once
+// yaml-cpp helpers for the sfc configuration files (internal): every error names file, line:column and key.
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+
+#include "pktmap/error.hpp"
+
+namespace pktmap::sfc::yaml {
+
+[[noreturn]] inline void fail(const std::string& file, const YAML::Node& n, const std::string& key,
+                              const std::string& what) {
+  const auto m = n.Mark();
+  throw SetupError(file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " + key +
+                   ": " + what);
+}
+
+template <class T>
+T scalar(const std::string& file, const YAML::Node& n, const std::string& key) {
+  try {
+    return n.as<T>();
+  } catch (const YAML::Exception&) {
+    fail(file, n, key, "wrong type");
+  }
+}
+
+inline long bounded(const std::string& file, const YAML::Node& n, const std::string& key, long lo, long hi) {
+  const long v = scalar<long>(file, n, key);
+  if (v < lo || v > hi) fail(file, n, key, "must be in " + std::to_string(lo) + ".." + std::to_string(hi));
+  return v;
+}
+
+// Loads a file, turning yaml-cpp's errors into "file:line:col: what".
+inline YAML::Node load(const std::string& file, const char* what) {
+  try {
+    return YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw SetupError(file + ": cannot read " + what);
+  } catch (const YAML::ParserException& e) {
+    throw SetupError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                     ": " + e.msg);
+  }
+}
+
+}  // namespace pktmap::sfc::yaml
