@@ -31,9 +31,9 @@ MappingTable::MappingTable(std::size_t capacity, std::int64_t idle_ns, FullPolic
       outer_store_(&outer_store),
       idle_ns_(idle_ns),
       policy_(policy) {
+  // Fresh entries are handed out in index order from unused_; only removed ones go through free_, so a
+  // large table touches no free-list memory until entries are removed.
   free_.reserve(capacity);
-  for (std::size_t i = capacity; i-- > 0;)
-    free_.push_back(static_cast<std::uint32_t>(i));
 }
 
 void MappingTable::expire(std::int64_t now_ns) {
@@ -54,7 +54,7 @@ std::uint32_t MappingTable::find(const ScopeKey& scope, std::uint64_t h) const {
 }
 
 std::uint32_t MappingTable::insert(const ScopeKey& scope, std::int64_t ts, std::uint64_t hash) {
-  if (free_.empty()) {
+  if (free_.empty() && unused_ == entries_.size()) {
     if (policy_ == FullPolicy::refuse || oldest_ == kNil) {
       ++counters_.refused;
       return kNil;
@@ -62,8 +62,13 @@ std::uint32_t MappingTable::insert(const ScopeKey& scope, std::int64_t ts, std::
     remove(oldest_);
     ++counters_.evicted;
   }
-  const std::uint32_t i = free_.back();
-  free_.pop_back();
+  std::uint32_t i;
+  if (!free_.empty()) {
+    i = free_.back();
+    free_.pop_back();
+  } else {
+    i = static_cast<std::uint32_t>(unused_++);
+  }
   Entry& e = entries_[i];
   e = Entry{};
   e.scope = scope;
@@ -127,6 +132,7 @@ bool MappingTable::restore(std::uint32_t i, const Entry& src) {
 }
 
 void MappingTable::finish_restore() {
+  unused_ = entries_.size();
   free_.clear();
   for (std::size_t i = entries_.size(); i-- > 0;)
     if (!entries_[i].in_use) free_.push_back(static_cast<std::uint32_t>(i));
