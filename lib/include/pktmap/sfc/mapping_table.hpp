@@ -111,8 +111,8 @@ class MappingTable {
   void erase_index(std::uint32_t i);
 
   std::vector<Entry> entries_;
-  std::vector<std::uint32_t> free_;  // removed entries, reused first (LIFO)
-  std::size_t unused_ = 0;           // entries [unused_, capacity) were never handed out
+  std::vector<std::uint32_t> free_;   // removed entries, reused first (LIFO)
+  std::size_t unused_ = 0;            // entries [unused_, capacity) were never handed out
   std::vector<std::uint32_t> index_;  // scope hash -> entry index, kNil empty
   HeaderStore* nsh_store_;
   HeaderStore* outer_store_;
