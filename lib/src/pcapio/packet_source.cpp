@@ -1,9 +1,14 @@
 #include "pktmap/pcapio/packet_source.hpp"
 
+#include <fcntl.h>
 #include <pcap/pcap.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <utility>
 
 #include "pktmap/error.hpp"
@@ -45,7 +50,76 @@ PacketSource PacketSource::open_file(const std::string& path, const std::string&
   s.nano_ = true;
   s.offset_ = 24;  // classic pcap global header
   s.set_filter(bpf_filter);
+  if (path != "-" && !s.pcapng_) s.start_mapped(path);
   return s;
+}
+
+namespace {
+constexpr std::size_t kWindow = std::size_t{8} << 20;  // bounds memory on any file size (RSS counts the map)
+constexpr std::uint32_t kMagicMicro = 0xa1b2c3d4;
+constexpr std::uint32_t kMagicNano = 0xa1b23c4d;
+}  // namespace
+
+// Only the plain case is mapped: host byte order, version 2.4, and link types libpcap hands out untouched
+// (it rewrites some headers of other types, e.g. Linux USB). Anything else stays with libpcap.
+void PacketSource::start_mapped(const std::string& path) {
+  const int lt = linktype_;
+  if (lt != linktype::ethernet && lt != linktype::raw && lt != linktype::ipv4 && lt != linktype::ipv6) return;
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) return;
+  struct stat st {};
+  std::uint8_t h[24];
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || ::pread(fd_, h, sizeof h, 0) != sizeof h) {
+    unmap();
+    return;
+  }
+  std::uint32_t magic = 0;
+  std::uint16_t major = 0, minor = 0;
+  std::memcpy(&magic, h, 4);
+  std::memcpy(&major, h + 4, 2);
+  std::memcpy(&minor, h + 6, 2);
+  if ((magic != kMagicMicro && magic != kMagicNano) || major != 2 || minor != 4) {
+    unmap();
+    return;
+  }
+  map_nano_ = magic == kMagicNano;
+  snaplen_ = static_cast<std::uint32_t>(pcap_snapshot(pcap_));
+  file_size_ = static_cast<std::uint64_t>(st.st_size);
+  mapped_ = true;
+}
+
+// Makes [at, at + need) readable, moving the window when it is not. False past the end of the file.
+bool PacketSource::map_window(std::uint64_t at, std::size_t need) {
+  if (map_ && at >= map_off_ && at + need <= map_off_ + map_len_) return true;
+  if (map_) ::munmap(const_cast<std::uint8_t*>(map_), map_len_);
+  map_ = nullptr;
+  if (at + need > file_size_) return false;
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  const std::uint64_t base = at / page * page;
+  const std::uint64_t len =
+      std::min<std::uint64_t>(std::max<std::uint64_t>(kWindow, at + need - base), file_size_ - base);
+  void* m = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd_, static_cast<off_t>(base));
+  if (m == MAP_FAILED) return false;
+  ::madvise(m, len, MADV_SEQUENTIAL);
+  map_ = static_cast<const std::uint8_t*>(m);
+  map_off_ = base;
+  map_len_ = len;
+  return true;
+}
+
+// libpcap reads on from the next record's offset (its FILE was only used for the file header so far).
+void PacketSource::leave_mapped() {
+  unmap();
+  mapped_ = false;
+  if (std::FILE* f = pcap_file(pcap_)) std::fseek(f, static_cast<long>(offset_), SEEK_SET);
+}
+
+void PacketSource::unmap() {
+  if (map_) ::munmap(const_cast<std::uint8_t*>(map_), map_len_);
+  map_ = nullptr;
+  map_len_ = 0;
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
 }
 
 PacketSource PacketSource::open_live(const std::string& iface, const std::string& bpf_filter,
@@ -112,10 +186,19 @@ PacketSource& PacketSource::operator=(PacketSource&& o) noexcept {
   records_ = o.records_;
   offset_ = o.offset_;
   file_size_ = o.file_size_;
+  unmap();
+  fd_ = std::exchange(o.fd_, -1);
+  map_ = std::exchange(o.map_, nullptr);
+  map_len_ = std::exchange(o.map_len_, 0);
+  map_off_ = o.map_off_;
+  snaplen_ = o.snaplen_;
+  mapped_ = std::exchange(o.mapped_, false);
+  map_nano_ = o.map_nano_;
   return *this;
 }
 
 PacketSource::~PacketSource() {
+  unmap();
   if (filter_) {
     pcap_freecode(&filter_->prog);
     delete filter_;
@@ -124,6 +207,39 @@ PacketSource::~PacketSource() {
 }
 
 ReadStatus PacketSource::next(Packet& out) {
+  while (mapped_) {
+    // The end of the file as it was at open, or any record that is not plain: libpcap takes over from here.
+    if (offset_ + 16 > file_size_ || !map_window(offset_, 16)) {
+      leave_mapped();
+      break;
+    }
+    std::uint32_t rec[4];
+    std::memcpy(rec, map_ + (offset_ - map_off_), sizeof rec);
+    const std::uint32_t caplen = rec[2];
+    if (caplen > snaplen_ || !map_window(offset_, 16 + std::size_t{caplen})) {
+      leave_mapped();
+      break;
+    }
+    const std::uint8_t* d = map_ + (offset_ - map_off_) + 16;
+    ++records_;
+    offset_ += 16 + caplen;
+    // libpcap's reading of the same fields: 32-bit signed seconds and fraction, scaled to nanoseconds.
+    const std::int64_t sec = static_cast<std::int32_t>(rec[0]);
+    const std::int64_t frac = static_cast<std::int32_t>(rec[1]);
+    if (filter_) {
+      pcap_pkthdr ph{};
+      ph.ts.tv_sec = static_cast<time_t>(sec);
+      ph.ts.tv_usec = static_cast<suseconds_t>(frac);
+      ph.caplen = caplen;
+      ph.len = rec[3];
+      if (pcap_offline_filter(&filter_->prog, &ph, d) == 0) continue;
+    }
+    out.data = ByteView(d, caplen);
+    out.wire_len = rec[3];
+    out.ts_ns = sec * 1000000000 + frac * (map_nano_ ? 1 : 1000);
+    out.number = records_;
+    return ReadStatus::packet;
+  }
   for (;;) {
     pcap_pkthdr* h = nullptr;
     const u_char* d = nullptr;

@@ -45,6 +45,8 @@ PcapWriter::PcapWriter(std::string path, int linktype, bool nanosecond, int snap
   dead_ = pcap_open_dead_with_tstamp_precision(
       linktype, snaplen, nano_ ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
   if (!dead_) throw SetupError(path_ + ": cannot set up pcap writer");
+  // Standard output gets smaller blocks so that a reader of a pipe sees packets sooner.
+  buf_.resize(path_ == "-" ? 64 * 1024 : 1024 * 1024);
   if (path_ == "-") {
     dumper_ = pcap_dump_fopen(dead_, stdout);
   } else {
@@ -62,6 +64,7 @@ PcapWriter::PcapWriter(std::string path, int linktype, bool nanosecond, int snap
 
 PcapWriter::~PcapWriter() {
   if (dumper_) {
+    flush_buffer();
     if (path_ == "-") {
       pcap_dump_flush(dumper_);
     } else {
@@ -72,24 +75,45 @@ PcapWriter::~PcapWriter() {
   if (dead_) pcap_close(dead_);
 }
 
+void PcapWriter::flush_buffer() {
+  if (used_ == 0) return;
+  std::fwrite(buf_.data(), 1, used_, pcap_dump_file(dumper_));
+  used_ = 0;
+}
+
+// The record layout pcap_dump writes (struct pcap_sf_pkthdr): 32-bit seconds, 32-bit micro- or
+// nanoseconds, caplen, len, all in host byte order like the file header libpcap wrote.
 void PcapWriter::write(ByteView data, std::uint32_t wire_len, std::int64_t ts_ns) {
-  pcap_pkthdr h{};
   std::int64_t sec = ts_ns / 1000000000;
   std::int64_t frac = ts_ns % 1000000000;
   if (frac < 0) {
     frac += 1000000000;
     --sec;
   }
-  h.ts.tv_sec = static_cast<time_t>(sec);
-  h.ts.tv_usec = static_cast<suseconds_t>(nano_ ? frac : frac / 1000);
-  h.caplen = static_cast<bpf_u_int32>(data.size());
-  h.len = wire_len < data.size() ? static_cast<bpf_u_int32>(data.size()) : wire_len;
-  pcap_dump(reinterpret_cast<u_char*>(dumper_), &h, data.data());
+  const std::uint32_t rec[4] = {static_cast<std::uint32_t>(sec),
+                                static_cast<std::uint32_t>(nano_ ? frac : frac / 1000),
+                                static_cast<std::uint32_t>(data.size()),
+                                wire_len < data.size() ? static_cast<std::uint32_t>(data.size()) : wire_len};
+  const std::size_t need = sizeof rec + data.size();
+  if (used_ + need > buf_.size()) {
+    flush_buffer();
+    if (need > buf_.size()) {  // larger than the whole buffer: straight to stdio
+      std::FILE* f = pcap_dump_file(dumper_);
+      std::fwrite(rec, 1, sizeof rec, f);
+      std::fwrite(data.data(), 1, data.size(), f);
+      ++count_;
+      return;
+    }
+  }
+  std::memcpy(buf_.data() + used_, rec, sizeof rec);
+  if (!data.empty()) std::memcpy(buf_.data() + used_ + sizeof rec, data.data(), data.size());
+  used_ += need;
   ++count_;
 }
 
 void PcapWriter::commit() {
   if (committed_ || !dumper_) return;
+  flush_buffer();
   if (path_ == "-") {
     pcap_dump_flush(dumper_);
     committed_ = true;

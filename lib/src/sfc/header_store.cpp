@@ -27,7 +27,7 @@ std::size_t pow2_at_least(std::size_t n) {
 
 HeaderStore::HeaderStore(std::size_t capacity, std::size_t max_len)
     : max_len_(max_len),
-      bytes_(capacity * max_len),
+      bytes_(new std::uint8_t[capacity * max_len]),
       slots_(capacity),
       index_(pow2_at_least(capacity * 2), kNoHeader) {
   free_.reserve(capacity);
@@ -47,7 +47,7 @@ HeaderId HeaderStore::intern(ByteView bytes) {
     const HeaderId id = index_[i];
     const Slot& s = slots_[id];
     if (s.hash == h && s.len == bytes.size() &&
-        std::memcmp(bytes_.data() + id * max_len_, bytes.data(), bytes.size()) == 0) {
+        std::memcmp(bytes_.get() + id * max_len_, bytes.data(), bytes.size()) == 0) {
       ++slots_[id].refs;
       return id;
     }
@@ -58,7 +58,7 @@ HeaderId HeaderStore::intern(ByteView bytes) {
   }
   const HeaderId id = free_.back();
   free_.pop_back();  // never reallocates: capacity reserved up front
-  if (!bytes.empty()) std::memcpy(bytes_.data() + id * max_len_, bytes.data(), bytes.size());
+  if (!bytes.empty()) std::memcpy(bytes_.get() + id * max_len_, bytes.data(), bytes.size());
   slots_[id] = Slot{h, 1, static_cast<std::uint16_t>(bytes.size())};
   index_[i] = id;
   if (++live_ > peak_) peak_ = live_;
@@ -79,7 +79,14 @@ void HeaderStore::release(HeaderId id) {
 
 ByteView HeaderStore::get(HeaderId id) const {
   if (id == kNoHeader) return {};
-  return ByteView(bytes_.data() + id * max_len_, slots_[id].len);
+  return ByteView(bytes_.get() + id * max_len_, slots_[id].len);
+}
+
+bool HeaderStore::holds(HeaderId id, ByteView bytes) const {
+  if (id >= slots_.size()) return false;
+  const Slot& s = slots_[id];
+  return s.refs != 0 && s.len == bytes.size() &&
+         std::memcmp(bytes_.get() + std::size_t{id} * max_len_, bytes.data(), bytes.size()) == 0;
 }
 
 // Backward-shift deletion keeps linear probing tombstone-free: later entries of the cluster that could

@@ -19,9 +19,10 @@ KeyedMode::KeyedMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer)
 Outcome KeyedMode::to_sf(const ToSfPacket& p, FrameBuffer& frame) {
   if (frame.size() < codec::kEthernetHeaderLen) return invalid("sf_frame_too_short");
   const ScopeKey scope = make_scope(cfg_.per, p, frame.view());
-  std::uint32_t i = table_.find(scope);
+  const std::uint64_t hash = scope.hash();
+  std::uint32_t i = table_.find(scope, hash);
   if (i == MappingTable::kNil) {
-    i = table_.insert(scope, p.ts);
+    i = table_.insert(scope, p.ts, hash);
     if (i == MappingTable::kNil) return unsupported("table_full_refused");
     detail::fill_entry(table_.at(i), p, *nsh_, *outer_);
   } else {

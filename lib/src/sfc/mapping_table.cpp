@@ -2,13 +2,15 @@
 
 namespace pktmap::sfc {
 
+// Independent multiplies (no serial chain through the six words), then a murmur-style finalizer so that the
+// high bits of every word reach the low bits the index uses.
 std::uint64_t ScopeKey::hash() const {
-  std::uint64_t h = 0x9e3779b97f4a7c15ULL;
-  for (std::uint64_t v : w) {
-    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 32;
-  }
+  std::uint64_t h = w[0] * 0x9e3779b97f4a7c15ULL + w[1] * 0xc2b2ae3d27d4eb4fULL +
+                    w[2] * 0x165667b19e3779f9ULL + w[3] * 0xd6e8feb86659fd93ULL +
+                    w[4] * 0xff51afd7ed558ccdULL + w[5] * 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
   return h;
 }
 
@@ -29,9 +31,9 @@ MappingTable::MappingTable(std::size_t capacity, std::int64_t idle_ns, FullPolic
       outer_store_(&outer_store),
       idle_ns_(idle_ns),
       policy_(policy) {
+  // Fresh entries are handed out in index order from unused_; only removed ones go through free_, so a
+  // large table touches no free-list memory until entries are removed.
   free_.reserve(capacity);
-  for (std::size_t i = capacity; i-- > 0;)
-    free_.push_back(static_cast<std::uint32_t>(i));
 }
 
 void MappingTable::expire(std::int64_t now_ns) {
@@ -42,8 +44,7 @@ void MappingTable::expire(std::int64_t now_ns) {
   }
 }
 
-std::uint32_t MappingTable::find(const ScopeKey& scope) const {
-  const std::uint64_t h = scope.hash();
+std::uint32_t MappingTable::find(const ScopeKey& scope, std::uint64_t h) const {
   const std::size_t mask = index_.size() - 1;
   for (std::size_t i = home(h); index_[i] != kNil; i = (i + 1) & mask) {
     const Entry& e = entries_[index_[i]];
@@ -52,8 +53,8 @@ std::uint32_t MappingTable::find(const ScopeKey& scope) const {
   return kNil;
 }
 
-std::uint32_t MappingTable::insert(const ScopeKey& scope, std::int64_t ts) {
-  if (free_.empty()) {
+std::uint32_t MappingTable::insert(const ScopeKey& scope, std::int64_t ts, std::uint64_t hash) {
+  if (free_.empty() && unused_ == entries_.size()) {
     if (policy_ == FullPolicy::refuse || oldest_ == kNil) {
       ++counters_.refused;
       return kNil;
@@ -61,12 +62,17 @@ std::uint32_t MappingTable::insert(const ScopeKey& scope, std::int64_t ts) {
     remove(oldest_);
     ++counters_.evicted;
   }
-  const std::uint32_t i = free_.back();
-  free_.pop_back();
+  std::uint32_t i;
+  if (!free_.empty()) {
+    i = free_.back();
+    free_.pop_back();
+  } else {
+    i = static_cast<std::uint32_t>(unused_++);
+  }
   Entry& e = entries_[i];
   e = Entry{};
   e.scope = scope;
-  e.hash = scope.hash();
+  e.hash = hash;
   e.last_ts = ts;
   e.in_use = true;
   const std::size_t mask = index_.size() - 1;
@@ -126,6 +132,7 @@ bool MappingTable::restore(std::uint32_t i, const Entry& src) {
 }
 
 void MappingTable::finish_restore() {
+  unused_ = entries_.size();
   free_.clear();
   for (std::size_t i = entries_.size(); i-- > 0;)
     if (!entries_[i].in_use) free_.push_back(static_cast<std::uint32_t>(i));

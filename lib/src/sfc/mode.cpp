@@ -1,6 +1,7 @@
 // Mode names, configuration checks (draft-song-sfc-legacy-sf-mapping-04 Table 1) and scopes.
 #include "pktmap/sfc/mode.hpp"
 
+#include <bit>
 #include <cstring>
 
 namespace pktmap::sfc {
@@ -114,10 +115,11 @@ std::string check_mode_config(const ModeConfig& c) {
 }
 
 namespace {
-constexpr std::uint64_t pack16(const std::uint8_t* p) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i)
-    v = v << 8 | p[i];
+// 8 bytes as a big-endian word (the value state files hold).
+std::uint64_t pack16(const std::uint8_t* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
   return v;
 }
 }  // namespace

@@ -32,6 +32,8 @@ Proxy::Proxy(const ProxyConfig& cfg)
       paths_(cfg.path_capacity, cfg.mode.idle_ns, FullPolicy::evict_oldest, nsh_store_, outer_store_) {
   if (std::string why = check_mode_config(cfg.mode); !why.empty()) throw SetupError(why);
   mode_ = make_mode(cfg.mode, nsh_store_, outer_store_);
+  nsh_cache_.fill(kNoHeader);
+  outer_cache_.fill(kNoHeader);
   for (auto [fwd, rev] : cfg.path_pairs) {
     if (fwd == rev || pair_of_.count(fwd) || pair_of_.count(rev))
       throw SetupError("path pair " + std::to_string(fwd) + ":" + std::to_string(rev) +
@@ -43,12 +45,29 @@ Proxy::Proxy(const ProxyConfig& cfg)
   }
 }
 
+// Hashing every packet's header to intern it dominated the per-packet cost, yet the packets of a path nearly
+// always carry the header interned last time for that path: a byte compare against that copy finds the id.
+// The cache holds no reference; holds() checks the slot is still live with these exact bytes, and the store
+// keeps one copy per distinct header, so a match is the id intern() would return.
+HeaderId Proxy::intern_for_path(HeaderStore& store, HeaderCache& cache, std::uint32_t spi, ByteView bytes) {
+  HeaderId& c = cache[spi & (cache.size() - 1)];
+  if (store.holds(c, bytes)) {
+    store.retain(c);
+    return c;
+  }
+  const HeaderId id = store.intern(bytes);
+  if (id != kNoHeader) c = id;
+  return id;
+}
+
 std::uint8_t Proxy::side_of(std::uint32_t spi) const {
+  if (side_.empty()) return kSideForward;
   auto it = side_.find(spi);
   return it == side_.end() ? kSideForward : it->second;
 }
 
 bool Proxy::reverse_of(std::uint32_t spi, std::uint32_t& out) const {
+  if (pair_of_.empty()) return false;
   auto it = pair_of_.find(spi);
   if (it == pair_of_.end()) return false;
   out = it->second;
@@ -120,8 +139,8 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
       tp = &tuple;
     }
   }
-  // Intern the header and the normalized outer headers.
-  std::array<std::uint8_t, kMaxOuterLen> outer{};
+  // Intern the header and the normalized outer headers (only the first nsh_offset bytes are used).
+  std::array<std::uint8_t, kMaxOuterLen> outer;
   std::memcpy(outer.data(), frame.data(), loc->nsh_offset);
   normalize_outer(MutableByteView(outer.data(), loc->nsh_offset), *loc);
   ToSfPacket p;
@@ -132,8 +151,8 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
   p.ts = ts;
   p.serial = serial;
   p.tuple = tp;
-  p.nsh = nsh_store_.intern(v.header);
-  p.outer = outer_store_.intern(ByteView(outer.data(), loc->nsh_offset));
+  p.nsh = intern_for_path(nsh_store_, nsh_cache_, v.spi, v.header);
+  p.outer = intern_for_path(outer_store_, outer_cache_, v.spi, ByteView(outer.data(), loc->nsh_offset));
   p.outer_ip_off = loc->ip_off;
   p.outer_l4_off = loc->l4_off;
   p.outer_ip_version = loc->ip_version;
@@ -146,7 +165,7 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
   }
   // The path's latest header, for replies mapped to the reverse path (only paired paths are asked for).
   std::uint32_t pi = MappingTable::kNil;
-  if (pair_of_.count(v.spi) != 0) {
+  if (!pair_of_.empty() && pair_of_.count(v.spi) != 0) {
     const ScopeKey ps = path_scope(v.spi);
     pi = paths_.find(ps);
     if (pi == MappingTable::kNil)

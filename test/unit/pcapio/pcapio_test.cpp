@@ -1,6 +1,8 @@
+#include <pcap/pcap.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -135,5 +137,61 @@ TEST_CASE("pcapng files are read", "[pcapio]") {
   CHECK(p.data.size() == 14);
   CHECK(p.ts_ns == 1000000LL * 1000);  // 1,000,000 µs (default if_tsresol 6)
   CHECK(src.next(p) == ReadStatus::end);
+  fs::remove_all(dir);
+}
+
+// PacketSource reads plain pcap files through a memory map: it must hand out exactly what libpcap reads.
+TEST_CASE("The mapped pcap reader agrees with libpcap record for record", "[pcapio]") {
+  std::size_t files = 0, records = 0;
+  for (const char* name : {"tcpdump-nsh.pcap", "tcpdump-vxlan.pcap", "tcpdump-802.1ad_QinQ.pcap",
+                           "capport-synth-enforcement.pcap", "pcp-miniupnpd231-netns-probe.pcap"}) {
+    const std::string path = test::data_path(name);
+    char err[PCAP_ERRBUF_SIZE] = {};
+    pcap_t* ref = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
+    REQUIRE(ref != nullptr);
+    auto src = PacketSource::open_file(path);
+    Packet p;
+    pcap_pkthdr* h = nullptr;
+    const u_char* d = nullptr;
+    while (pcap_next_ex(ref, &h, &d) == 1) {
+      REQUIRE(src.next(p) == ReadStatus::packet);
+      CHECK(p.data.size() == h->caplen);
+      CHECK(p.wire_len == h->len);
+      CHECK(p.ts_ns == static_cast<std::int64_t>(h->ts.tv_sec) * 1000000000 + h->ts.tv_usec);
+      CHECK(std::equal(p.data.begin(), p.data.end(), d));
+      ++records;
+    }
+    CHECK(src.next(p) == ReadStatus::end);
+    CHECK(src.bytes_read() == src.file_size());
+    pcap_close(ref);
+    ++files;
+  }
+  CHECK(files == 5);
+  CHECK(records > 20);
+}
+
+TEST_CASE("A record longer than the snapshot length mid-file is libpcap's error, with its record number",
+          "[pcapio]") {
+  auto dir = temp_dir();
+  auto out = (dir / "bad.pcap").string();
+  {
+    PcapWriter w(out, linktype::ethernet, true, 65535);
+    for (int i = 0; i < 3; ++i) {
+      auto f = udp_frame(static_cast<std::uint16_t>(i));
+      w.write(test::view(f), static_cast<std::uint32_t>(f.size()), i);
+    }
+    w.commit();
+  }
+  {  // the second record claims 0xFFFFFFFF captured bytes
+    std::fstream f(out, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(24 + 16 + 46 + 8);
+    const char ff[4] = {'\xff', '\xff', '\xff', '\xff'};
+    f.write(ff, 4);
+  }
+  auto src = PacketSource::open_file(out);
+  Packet p;
+  CHECK(src.next(p) == ReadStatus::packet);
+  REQUIRE(src.next(p) == ReadStatus::error);
+  CHECK_THAT(src.error(), Catch::Contains("record 2 at byte offset 86") && Catch::Contains("4294967295"));
   fs::remove_all(dir);
 }

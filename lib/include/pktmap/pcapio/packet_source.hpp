@@ -2,6 +2,10 @@
 // Packet sources over libpcap: pcap/pcapng files (nanosecond timestamps kept) and live interfaces, each with
 // an optional BPF filter. A corrupt or truncated file ends the stream with an error that names the file,
 // record number and byte offset; the packets before it have already been delivered.
+// Classic pcap files in host byte order are read through a sliding read-only memory map instead of libpcap's
+// fread path (specs/perf.md §2.2: libpcap's read loop is most of a lean tool's cost); libpcap still opens and
+// checks the file, and takes over at the first record that is anything but plain (truncated, longer than
+// the snapshot length, ...) so errors and edge cases behave exactly as libpcap's.
 #include <cstdint>
 #include <string>
 
@@ -51,6 +55,10 @@ class PacketSource {
   struct OfflineFilter;
   PacketSource() = default;
   void set_filter(const std::string& bpf_filter);
+  void start_mapped(const std::string& path);
+  bool map_window(std::uint64_t at, std::size_t need);
+  void leave_mapped();
+  void unmap();
 
   pcap* pcap_ = nullptr;
   OfflineFilter* filter_ = nullptr;  // files only; live filters run in the kernel
@@ -63,6 +71,14 @@ class PacketSource {
   std::uint64_t records_ = 0;  // records read from the file (including filtered-out ones)
   std::uint64_t offset_ = 0;   // byte offset of the next record (classic pcap)
   std::uint64_t file_size_ = 0;
+  // Memory-mapped reading (files only): a window of the file and where it starts.
+  int fd_ = -1;
+  const std::uint8_t* map_ = nullptr;
+  std::size_t map_len_ = 0;
+  std::uint64_t map_off_ = 0;
+  std::uint32_t snaplen_ = 0;
+  bool mapped_ = false;
+  bool map_nano_ = false;
 };
 
 const char* linktype_name(int linktype);

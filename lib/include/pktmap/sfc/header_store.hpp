@@ -3,6 +3,7 @@
 // million per-flow or per-packet mapping entries carrying the same NSH cost one copy (DESIGN.md "The proxy
 // pipeline"). Capacity and the longest header are fixed at construction; after that nothing allocates.
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "pktmap/wire/byte_view.hpp"
@@ -24,6 +25,9 @@ class HeaderStore {
   // Drops one reference; the slot is freed with the last one.
   void release(HeaderId id);
   [[nodiscard]] ByteView get(HeaderId id) const;
+  // Whether id is live and holds exactly these bytes: a compare instead of a hash when the caller already
+  // has a likely id (the same path's last header).
+  [[nodiscard]] bool holds(HeaderId id, ByteView bytes) const;
   [[nodiscard]] std::uint32_t refs(HeaderId id) const { return slots_[id].refs; }
 
   [[nodiscard]] std::size_t live() const { return live_; }
@@ -42,7 +46,8 @@ class HeaderStore {
   void erase_from_index(HeaderId id);
 
   std::size_t max_len_;
-  std::vector<std::uint8_t> bytes_;  // capacity * max_len_
+  // capacity * max_len_, left uninitialized: only slots in use are touched, so unused capacity costs no RSS.
+  std::unique_ptr<std::uint8_t[]> bytes_;
   std::vector<Slot> slots_;
   std::vector<HeaderId> free_;  // stack of free slot ids
   std::vector<HeaderId>

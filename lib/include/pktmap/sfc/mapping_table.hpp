@@ -69,10 +69,15 @@ class MappingTable {
 
   // Removes entries idle for longer than the idle time at `now_ns`.
   void expire(std::int64_t now_ns);
-  [[nodiscard]] std::uint32_t find(const ScopeKey& scope) const;
+  [[nodiscard]] std::uint32_t find(const ScopeKey& scope) const { return find(scope, scope.hash()); }
+  // With the scope's hash already computed (a miss followed by insert hashes once).
+  [[nodiscard]] std::uint32_t find(const ScopeKey& scope, std::uint64_t hash) const;
   // A new entry for scope (must not exist). Full table: evicts the oldest or returns kNil (refused).
   // The caller fills the header fields; `ts` marks it witnessed.
-  [[nodiscard]] std::uint32_t insert(const ScopeKey& scope, std::int64_t ts);
+  [[nodiscard]] std::uint32_t insert(const ScopeKey& scope, std::int64_t ts) {
+    return insert(scope, ts, scope.hash());
+  }
+  [[nodiscard]] std::uint32_t insert(const ScopeKey& scope, std::int64_t ts, std::uint64_t hash);
   // Witnessed/retrieved: moves the entry to the newest end.
   void touch(std::uint32_t index, std::int64_t ts);
   void remove(std::uint32_t index);
@@ -106,7 +111,8 @@ class MappingTable {
   void erase_index(std::uint32_t i);
 
   std::vector<Entry> entries_;
-  std::vector<std::uint32_t> free_;
+  std::vector<std::uint32_t> free_;   // removed entries, reused first (LIFO)
+  std::size_t unused_ = 0;            // entries [unused_, capacity) were never handed out
   std::vector<std::uint32_t> index_;  // scope hash -> entry index, kNil empty
   HeaderStore* nsh_store_;
   HeaderStore* outer_store_;

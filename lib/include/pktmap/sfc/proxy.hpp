@@ -6,6 +6,7 @@
 // kept until the key expires (or, per packet, is retrieved); later packets of the same scope reuse them. The
 // outer headers are kept as they came (interned with their length/checksum/id fields zeroed) and completed
 // for each returned packet. Nothing here allocates after construction.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -83,6 +84,10 @@ class Proxy {
   static ScopeKey path_scope(std::uint32_t spi);
 
  private:
+  // Last header interned per SPI (direct-mapped on the low SPI bits); see intern_for_path().
+  using HeaderCache = std::array<HeaderId, 1024>;
+  HeaderId intern_for_path(HeaderStore& store, HeaderCache& cache, std::uint32_t spi, ByteView bytes);
+
   ProxyConfig cfg_;
   HeaderStore nsh_store_;
   HeaderStore outer_store_;
@@ -91,6 +96,8 @@ class Proxy {
   std::unordered_map<std::uint32_t, std::uint32_t> pair_of_;  // both directions
   std::unordered_map<std::uint32_t, std::uint8_t> side_;
   std::uint16_t ip_id_ = 0;
+  HeaderCache nsh_cache_;
+  HeaderCache outer_cache_;
 };
 
 }  // namespace pktmap::sfc

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# sfcproxy-replay against the issue-3 goals, on a generated NSH MD1 capture (1M packets, 10k flows, 50 paths):
+#   1. vlan mode, per flow, transparent SF: CPU time (user+sys, median of runs) at most 1.3x the plain libpcap
+#      read+copy+dump loop (bench_pcap_copy), and at least 2.5x faster than tcprewrite --enet-vlan=add with
+#      all four VLAN options (skipped with a reason when tcprewrite is missing);
+#   2. per-packet keys with 1M live entries: peak RSS and bytes per entry (goal <= 128);
+#   3. memory bounded by the table: peak RSS of the same run on a 1M- and a 4M-packet capture.
+# CPU time rather than wall time: the machine is shared, and CPU time is what the other processes do not add
+# to (wall time is printed as well). Builds nothing: give it a build directory with the binaries below.
+#
+#   bench/run-sfc-bench.sh [BUILD_DIR] [RUNS]      defaults: build, 7
+#
+# Benchmarks are not tests: nothing here fails on a slow machine; it prints the ratios and whether each goal
+# was met.
+set -euo pipefail
+
+build="${1:-build}"
+runs="${2:-7}"
+packets=1000000
+for b in sfcproxy-replay bench_pcap_copy bench_sfc_table_memory pktmap-gencap; do
+  [[ -x "$build/bin/$b" ]] || { echo "run-sfc-bench: $build/bin/$b missing (build first: cmake --build $build)" >&2; exit 2; }
+done
+[[ -x /usr/bin/time ]] || { echo "run-sfc-bench: /usr/bin/time (package time) is needed for CPU and RSS figures" >&2; exit 2; }
+
+dir=/dev/shm
+[[ -d "$dir" && -w "$dir" ]] || dir="${TMPDIR:-/tmp}"
+work="$(mktemp -d "$dir/pktmap-sfc-bench.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+cap="$work/md1-1m.pcap"
+gen=("$build/bin/pktmap-gencap" sfc --mix md1-eth-ipv4 --flows 10000 --paths 50)
+"${gen[@]}" --packets "$packets" -o "$cap" 2>/dev/null
+echo "run-sfc-bench: $packets packets, $(($(stat -c %s "$cap") / 1000000)) MB, 10000 flows, 50 paths in $work"
+echo "run-sfc-bench: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+proxy=("$build/bin/sfcproxy-replay" -r "$cap" --mode vlan --per flow -w "$work/proxy.pcap")
+copy=("$build/bin/bench_pcap_copy" "$cap" "$work/copy.pcap")
+tcprw=(tcprewrite --enet-vlan=add --enet-vlan-tag=100 --enet-vlan-cfi=0 --enet-vlan-pri=0 -i "$cap" -o "$work/tcprewrite.pcap")
+have_tcprewrite=1
+command -v tcprewrite >/dev/null || { have_tcprewrite=0; echo "run-sfc-bench: tcprewrite not installed: its row is skipped"; }
+
+# One line per run: "cpu_seconds wall_seconds max_rss_kib", appended to $work/NAME.
+measure() {
+  local name="$1"
+  shift
+  rm -f "$work/$name.out"
+  /usr/bin/time -f "%U %S %e %M" -o "$work/$name.one" "$@" >/dev/null 2>"$work/$name.err" ||
+    { echo "run-sfc-bench: $name failed:" >&2; cat "$work/$name.err" >&2; exit 1; }
+  awk '{ printf "%.3f %.3f %d\n", $1 + $2, $3, $4 }' "$work/$name.one" >>"$work/$name"
+}
+
+# Interleaved, so a change of machine load hits every command alike; one warm-up run each.
+names=(pcap_copy proxy)
+((have_tcprewrite)) && names+=(tcprewrite)
+for ((r = 0; r <= runs; r++)); do
+  measure pcap_copy "${copy[@]}"
+  measure proxy "${proxy[@]}"
+  ((have_tcprewrite)) && measure tcprewrite "${tcprw[@]}"
+  if ((r == 0)); then for n in "${names[@]}"; do : >"$work/$n"; done; fi
+done
+
+# Memory: 1M live per-packet entries; and the proxy run on a 4M-packet capture of the same flows.
+"$build/bin/bench_sfc_table_memory" "$cap" 1000000 >"$work/table-memory"
+cap4="$work/md1-4m.pcap"
+"${gen[@]}" --packets $((4 * packets)) -o "$cap4" 2>/dev/null
+rm -f "$work/proxy.pcap" "$work/copy.pcap" "$work/tcprewrite.pcap"
+: >"$work/proxy4m"
+/usr/bin/time -f "%U %S %e %M" -o "$work/proxy4m.one" \
+  "$build/bin/sfcproxy-replay" -r "$cap4" --mode vlan --per flow -w "$work/proxy4m.pcap" >/dev/null
+awk '{ printf "%.3f %.3f %d\n", $1 + $2, $3, $4 }' "$work/proxy4m.one" >>"$work/proxy4m"
+rm -f "$cap4" "$work/proxy4m.pcap"
+
+python3 - "$work" "$runs" <<'EOF'
+import os, statistics, sys
+work, runs = sys.argv[1], int(sys.argv[2])
+def rows(name):
+    path = os.path.join(work, name)
+    if not os.path.exists(path):
+        return None
+    vals = [list(map(float, l.split())) for l in open(path) if l.strip()]
+    return vals or None
+def med(vals, i):
+    return statistics.median(v[i] for v in vals)
+res = {n: rows(n) for n in ("pcap_copy", "proxy", "tcprewrite")}
+print(f"\n{'command (1M packets, vlan/flow)':<34}{'CPU s (median)':>15}{'wall s':>9}{'peak RSS MiB':>14}")
+for n, v in res.items():
+    if v:
+        print(f"{n:<34}{med(v, 0):>15.3f}{med(v, 1):>9.3f}{med(v, 2) / 1024:>14.1f}")
+def verdict(ok):
+    return "met" if ok else "NOT met"
+base, prox, tcp = (med(res[n], 0) if res[n] else None for n in ("pcap_copy", "proxy", "tcprewrite"))
+print(f"\nproxy / pcap_copy (CPU)     = {prox / base:.2f}x  (goal <= 1.3x): {verdict(prox / base <= 1.3)}")
+wb, wp = med(res["pcap_copy"], 1), med(res["proxy"], 1)
+print(f"proxy / pcap_copy (wall)    = {wp / wb:.2f}x  (shared machine: wall times are noisy)")
+if tcp:
+    print(f"tcprewrite / proxy (CPU)    = {tcp / prox:.2f}x  (goal >= 2.5x): {verdict(tcp / prox >= 2.5)}")
+else:
+    print("tcprewrite / proxy          = skipped (tcprewrite not installed)")
+t = dict(l.split() for l in open(os.path.join(work, "table-memory")))
+bpe = float(t["bytes_per_entry"])
+print(f"\nper-packet keys, {int(t['live_entries'])} live entries: peak RSS {int(t['peak_rss_after_kib']) / 1024:.1f} MiB "
+      f"({int(t['peak_rss_before_kib']) / 1024:.1f} MiB before the proxy), {bpe:.1f} bytes per entry "
+      f"(sizeof(Entry) {t['sizeof_entry']}; goal <= 128): {verdict(bpe <= 128)}")
+r1, r4 = med(res["proxy"], 2), rows("proxy4m")[0][2]
+print(f"memory bounded by the table: peak RSS 1M packets {r1 / 1024:.1f} MiB, 4M packets {r4 / 1024:.1f} MiB "
+      f"({r4 / r1:.2f}x for 4x the capture): {verdict(r4 <= r1 * 1.1)}")
+EOF
