@@ -7,7 +7,8 @@ with option 37, which dnsmasq cannot send) and `capport-probe serve` on ports 44
 throw-away CA. Client namespace: `capport-probe -i c0`, whose resolver is dnsmasq (/etc/netns/NAME/resolv.conf).
 Canaries point at connectivity.capport.test, a name only this dnsmasq knows. Nothing leaves the namespaces.
 
-1. captive: the URI is discovered from dhcpv4-114 (DHCPINFORM), dhcpv6-103 (Information-Request), ra-37 and a
+1. captive (captured with tcpdump; `capport-probe -r` on the capture is cross-checked with tshark by
+   test/tshark/check_capport.py): the URI is discovered from dhcpv4-114 (DHCPINFORM), dhcpv6-103 (Information-Request), ra-37 and a
    networkd state file; the verdict is captive (API, canary redirect, DNS hijack). Passive discovery sends
    nothing and still hears the RA. A lease file with another URI is reported as a configuration error.
 2. open after the portal is accepted (POST from the client namespace; DNS no longer hijacked).
@@ -186,6 +187,25 @@ def probe(d, *extra):
     return res, rep, elapsed
 
 
+def wait_for_capture(p):
+    line = p.stderr.readline()  # "listening on c0, ..." once the capture is open
+    if "listening on" not in line:
+        raise RuntimeError("tcpdump did not start: " + line)
+
+
+def cross_check(pcap):
+    """The discovery exchange as captured: `capport-probe -r` reads it as tshark does."""
+    res = subprocess.run([PROBE, "-r", pcap, "--json"], capture_output=True, text=True, timeout=30)
+    rep = json.loads(res.stdout)
+    got = {p["source"] for p in rep["provisioning"] if p["uri"] == API}
+    check({"dhcpv4-114", "dhcpv6-103", "ra-37"} <= got, f"offline analysis of the capture finds {sorted(got)}")
+    check(any(t["server_name"] == API_HOST for t in rep["tls_to_api"]), "the capture shows TLS to the API host")
+    check(len(rep["option_requests"]) == 3, "the capture shows our requests for 114, 160 and 103")
+    checker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tshark", "check_capport.py")
+    res = subprocess.run([sys.executable, checker, PROBE, pcap], capture_output=True, text=True, timeout=60)
+    check(res.returncode == 0, "tshark agrees with the offline analysis of the capture: " + res.stdout.strip())
+
+
 def sources(rep):
     return {f["source"] for f in rep["discovery"]["found"] if f["usable"]}
 
@@ -211,7 +231,16 @@ def run(net, d):
                 f"--address=/{CANARY_HOST}/{GW4}")
     net.start("ra", [RA_SENDER, "g0", API, 60], GW, ready="sending")
     net.start("serve", [PROBE, "serve", "--config", f"{d}/portal.yaml"], GW, ready="serving")
+    pcap = f"{d}/client.pcap"
+    capture = shutil.which("tcpdump") and shutil.which("tshark")
+    if capture:
+        tcpdump = net.start("tcpdump", ["tcpdump", "-i", "c0", "-n", "-U", "--immediate-mode", "-w", pcap], CLI)
+        wait_for_capture(tcpdump)
     res, rep, elapsed = probe(d)
+    if capture:
+        time.sleep(0.3)  # let the last packets reach the file
+        net.procs.pop("tcpdump").send_signal(signal.SIGINT)
+        tcpdump.wait(5)
     disc = rep["discovery"]
     check(res.returncode == 10 and rep["verdict"] == "captive", f"captive network: verdict captive (exit {res.returncode})")
     check(disc["api_uri"] == API, f"discovered API URI {disc['api_uri']}")
@@ -229,6 +258,10 @@ def run(net, d):
     check(http_canary["result"] == "redirect" and http_canary["dns_hijacked"] is True,
           "HTTP canary redirected and its name hijacked to the portal's private address")
     check(elapsed < 7, f"probe finished in {elapsed:.2f} s (limit 6 s)")
+    if capture:
+        cross_check(pcap)
+    else:
+        print("tcpdump or tshark not found: the capture cross-check is skipped")
 
     res, rep, _ = probe(d, "--discovery", "passive")
     disc = rep["discovery"]
