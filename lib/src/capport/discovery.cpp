@@ -349,7 +349,7 @@ void listen_on_network(const Interface& iface, const DiscoveryOptions& o, Discov
     cap.emplace(pcapio::PacketSource::open_live(
         iface.name, "udp port 67 or udp port 68 or udp port 546 or udp port 547 or icmp6", lo));
   } catch (const SetupError& e) {
-    r.skipped.push_back(std::string("listening on ") + iface.name + ": " + e.what() +
+    r.skipped.push_back(std::string("listening: ") + e.what() +
                         " (needs root or CAP_NET_RAW); DHCP and RA sources not used");
     return;
   }
