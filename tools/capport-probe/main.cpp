@@ -22,7 +22,7 @@ using namespace pktmap::capport;
 
 constexpr const char* kExamples = R"(
 Examples:
-  capport-probe                                default canaries (HTTP generate_204 + HTTPS)
+  capport-probe                                discover the API on the default route's interface, ask it, canaries
   capport-probe -i wlan0                       discover the API (DHCP 114, DHCPv6 103, RA 37, OS state)
   capport-probe -i wlan0 --discovery passive   listen and read OS state only, send nothing
   capport-probe --discovery files --lease-file /var/lib/dhcp/dhclient.wlan0.leases
