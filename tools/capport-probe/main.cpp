@@ -22,8 +22,11 @@ using namespace pktmap::capport;
 
 constexpr const char* kExamples = R"(
 Examples:
-  capport-probe                                default canaries (HTTP generate_204 + HTTPS)
-  capport-probe --api https://portal.example.net/api     ask the RFC 8908 API too
+  capport-probe                                discover the API on the default route's interface, ask it, canaries
+  capport-probe -i wlan0                       discover the API (DHCP 114, DHCPv6 103, RA 37, OS state)
+  capport-probe -i wlan0 --discovery passive   listen and read OS state only, send nothing
+  capport-probe --discovery files --lease-file /var/lib/dhcp/dhclient.wlan0.leases
+  capport-probe --api https://portal.example.net/api     ask this RFC 8908 API (no discovery)
   capport-probe --api https://capport.test:8443/api --ca-file lab-ca.pem \
       --canary http://connectivitycheck.gstatic.com/generate_204 \
       --resolve capport.test:127.0.0.1 --resolve connectivitycheck.gstatic.com:80:127.0.0.1
@@ -47,6 +50,10 @@ struct Options {
   bool insecure = false;
   std::string interface;
   double timeout = 5.0;
+  std::string discovery = "full";
+  double discovery_time = 1.5;
+  std::string networkd_dir{kNetworkdLinksDir};
+  std::vector<std::string> lease_files;
   std::string config;
   std::string cert_out;
   int https_port = -2;  // -2: as configured
@@ -83,6 +90,17 @@ int run_live(const Options& opt) {
   p.insecure = opt.insecure;
   p.interface = opt.interface;
   p.timeout = std::chrono::milliseconds(static_cast<long>(opt.timeout * 1000));
+  DiscoveryOptions d;
+  if (!parse_discovery_mode(opt.discovery, d.mode)) {
+    std::fprintf(stderr, "capport-probe: --discovery %s: one of full, passive, files, off\n",
+                 opt.discovery.c_str());
+    return kExitUsage;
+  }
+  d.interface = opt.interface;
+  d.window = std::chrono::milliseconds(static_cast<long>(opt.discovery_time * 1000));
+  d.networkd_dir = opt.networkd_dir;
+  d.lease_files = opt.lease_files;
+  p.discovery = d;
   if (opt.insecure)
     std::fprintf(stderr, "capport-probe: warning: --insecure: certificates are not verified (RFC 8908 §4)\n");
   report::install_interrupt_handlers();
@@ -128,7 +146,23 @@ int main(int argc, char** argv) {
   app.add_option("--ca-file", opt.ca_file, "Trust this CA bundle (PEM) for the API and HTTPS canaries")
       ->type_name("FILE");
   app.add_flag("--insecure", opt.insecure, "Do not verify certificates (reported; RFC 8908 says not to)");
-  app.add_option("--interface", opt.interface, "Send probes from this interface")->type_name("IFACE");
+  app.add_option("-i,--interface", opt.interface,
+                 "Discover on this interface and send probes from it (default: the default route's)")
+      ->type_name("IFACE");
+  app.add_option("--discovery", opt.discovery,
+                 "API URI discovery without --api: full (RS, DHCPINFORM, DHCPv6 Information-Request, listen, "
+                 "OS state), passive (listen, OS state), files (OS state), off")
+      ->type_name("MODE");
+  app.add_option("--discovery-time", opt.discovery_time,
+                 "Listening window in seconds (default 1.5, at most 40% of --timeout)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.05, 30.0));
+  app.add_option("--networkd-dir", opt.networkd_dir,
+                 "systemd-networkd link state directory (default /run/systemd/netif/links)")
+      ->type_name("DIR");
+  app.add_option("--lease-file", opt.lease_files,
+                 "dhclient lease file to read (repeatable; default /var/lib/dhcp/dhclient*.leases)")
+      ->type_name("FILE");
   app.add_option("--timeout", opt.timeout, "Whole-probe time limit in seconds (default 5)")
       ->type_name("SECONDS")
       ->check(CLI::Range(0.1, 60.0));

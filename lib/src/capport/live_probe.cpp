@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -329,9 +330,19 @@ std::string_view fetch_outcome_name(FetchOutcome o) {
   return "error";
 }
 
-ProbeReport run_live_probe(const ProbeOptions& o) {
+ProbeReport run_live_probe(const ProbeOptions& options) {
   init_curl();
+  const auto probe_start = Clock::now();
   ProbeReport report;
+  ProbeOptions o = options;
+  if (!o.api_uri && o.discovery && o.discovery->mode != DiscoveryMode::off) {
+    DiscoveryOptions d = *o.discovery;
+    d.window = std::min(d.window, o.timeout * 2 / 5);
+    report.discovery = run_discovery(d);
+    o.api_uri = report.discovery->api_uri;
+    auto used = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - probe_start);
+    o.timeout = std::max(std::chrono::milliseconds(100), o.timeout - used);
+  }
   if (o.insecure)
     report.warnings.emplace_back(
         "--insecure: certificates are not verified; RFC 8908 §4 says a client MUST NOT use an API it cannot "
@@ -435,7 +446,7 @@ ProbeReport run_live_probe(const ProbeOptions& o) {
     if (report.canaries[i].fetch == FetchOutcome::tls_untrusted)
       report.canaries[i].peer_certificate =
           peer_certificate(report.canaries[i].url, canary_urls[i], o, remaining());
-  report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  report.seconds = std::chrono::duration<double>(Clock::now() - probe_start).count();
   decide_live_verdict(report);
   return report;
 }

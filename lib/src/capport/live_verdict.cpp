@@ -38,6 +38,29 @@ std::string cache_text(const std::string& cc) {
   return cc;
 }
 
+ojson discovery_json(const DiscoveryReport& r) {
+  ojson j = {{"mode", std::string(discovery_mode_name(r.mode))}, {"interface", r.interface}};
+  j["api_uri"] = r.api_uri ? ojson(*r.api_uri) : ojson(nullptr);
+  j["api_source"] = r.api_source;
+  j["unrestricted"] = r.unrestricted;
+  ojson found = ojson::array();
+  for (const auto& u : r.found)
+    found.push_back({{"source", u.source},
+                     {"uri", u.uri},
+                     {"origin", u.origin},
+                     {"how", u.how},
+                     {"usable", u.usable},
+                     {"legacy", u.legacy},
+                     {"unrestricted", u.unrestricted},
+                     {"problems", u.problems}});
+  j["found"] = found;
+  j["sent"] = r.sent;
+  j["not_used"] = r.skipped;
+  j["config_errors"] = r.config_errors;
+  j["seconds"] = r.seconds;
+  return j;
+}
+
 }  // namespace
 
 void decide_live_verdict(ProbeReport& r) {
@@ -85,6 +108,12 @@ void decide_live_verdict(ProbeReport& r) {
     }
   }
 
+  if (r.discovery && r.discovery->unrestricted) {
+    // RFC 8910 §2: a statement, not an API; the canaries can still show a portal.
+    open.push_back("the network says it is not captive (" + std::string(kUnrestrictedUrn) + " via " +
+                   r.discovery->api_source + ")");
+    api_open = true;
+  }
   for (const auto& c : r.canaries) {
     if (c.dns_hijacked) captive.push_back("DNS for a canary is hijacked: " + c.detail);
     if (c.fetch == FetchOutcome::answered && c.result) {
@@ -144,6 +173,9 @@ void decide_live_verdict(ProbeReport& r) {
       r.reasons.push_back(f);
   }
   if (!api_problem.empty()) r.reasons.push_back(api_problem);
+  if (r.discovery)
+    for (const auto& e : r.discovery->config_errors)
+      r.reasons.push_back(e);
   if (r.reasons.empty()) r.reasons.emplace_back("nothing was probed");
 }
 
@@ -155,6 +187,7 @@ std::string format_probe_report(const ProbeReport& r) {
     out += "  " + r.reasons[i] + "\n";
   for (const auto& w : r.warnings)
     out += "  warning: " + w + "\n";
+  if (r.discovery) out += format_discovery(*r.discovery);
   if (r.api) {
     const auto& a = *r.api;
     out += "api " + a.uri + ": " + std::string(fetch_outcome_name(a.fetch));
@@ -207,6 +240,7 @@ std::string format_probe_report_json(const ProbeReport& r) {
   j["exit_status"] = verdict_exit_code(r.verdict);
   j["reasons"] = r.reasons;
   j["warnings"] = r.warnings;
+  if (r.discovery) j["discovery"] = discovery_json(*r.discovery);
   if (r.api) {
     const auto& a = *r.api;
     ojson api = {

@@ -16,6 +16,7 @@
 
 #include "pktmap/capport/api_status.hpp"
 #include "pktmap/capport/canary.hpp"
+#include "pktmap/capport/discovery.hpp"
 #include "pktmap/capport/verdict.hpp"
 
 namespace pktmap::capport {
@@ -33,7 +34,10 @@ inline constexpr std::string_view kDefaultHttpCanary = "http://connectivitycheck
 inline constexpr std::string_view kDefaultHttpsCanary = "https://www.google.com/generate_204";
 
 struct ProbeOptions {
-  std::optional<std::string> api_uri;
+  std::optional<std::string> api_uri;  // given: discovery is skipped (--api overrides)
+  // Without api_uri: discover it first (discovery.hpp); its window is cut to 40 % of `timeout` at most and
+  // the HTTP part gets what is left.
+  std::optional<DiscoveryOptions> discovery;
   std::vector<std::string> canaries;  // empty: the two defaults above
   std::vector<ResolvePin> resolve;
   std::string ca_file;
@@ -85,6 +89,7 @@ struct CanaryProbe {
 
 struct ProbeReport {
   Verdict verdict = Verdict::unknown;
+  std::optional<DiscoveryReport> discovery;
   std::vector<std::string> reasons;
   std::vector<std::string> warnings;  // --insecure and similar choices the user made
   std::optional<ApiResult> api;
