@@ -412,3 +412,33 @@ TEST_CASE("enforce config: serve reads the same portal.yaml and ignores the enfo
   CHECK(e.portal_url == "https://portal.example.net/portal");
   CHECK(e.allowed.size() == 2);
 }
+
+TEST_CASE("enforce: a full client table still decides, but never notifies") {
+  Enforcer e(config("  max_clients: 1\n"), 1);
+  Frames s;
+  feed(e, s, tcp4("192.0.2.10", "203.0.113.50", 1, 443), kT0);
+  auto second = decide(e, tcp4("192.0.2.11", "203.0.113.50", 1, 443), kT0);
+  CHECK(second.action == Action::block);
+  CHECK(second.client == -1);
+  CHECK(second.no_notify == "client_table_full");
+  feed(e, s, tcp4("192.0.2.11", "203.0.113.50", 2, 443), kT0);
+  CHECK(e.clients().size() == 1);
+  CHECK(e.totals().untracked == 1);
+  CHECK(e.totals().notifications == 1);
+}
+
+TEST_CASE("enforce: internet_macs decide the side for clients with public addresses") {
+  Enforcer e(config("  internet_macs: [\"02:00:00:00:00:01\"]\n"), 1);
+  // 198.51.100.20 is outside client_networks, but it sends to the gateway MAC: a client.
+  auto d = decide(e, tcp4("198.51.100.20", "203.0.113.50", 1, 443));
+  CHECK(d.dir == Direction::to_internet);
+  CHECK(d.action == Action::block);
+  auto in = decide(e, tcp4("203.0.113.50", "198.51.100.20", 443, 1, Tins::TCP::SYN | Tins::TCP::ACK, 1, 2, "",
+                           kGatewayMac, kClientMac));
+  CHECK(in.dir == Direction::from_internet);
+  CHECK(in.action == Action::drop);
+  // Between two clients on the link: local, even with public addresses.
+  CHECK(decide(e, tcp4("198.51.100.20", "198.51.100.21", 1, 443, Tins::TCP::SYN, 1, 0, "", kClientMac,
+                       Tins::HWAddress<6>("02:00:00:00:00:0b")))
+            .dir == Direction::local);
+}
