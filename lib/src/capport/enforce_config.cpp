@@ -116,6 +116,8 @@ std::int64_t time_ns(const Ctx& c, const YAML::Node& n, const std::string& key) 
     if (rest != "Z" || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
         tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
       fail(c, n, key, "not an RFC 3339 UTC time (2026-01-01T12:00:05Z)");
+    // Nanoseconds since the epoch fit an int64 from 1970 to 2262.
+    if (tm.tm_year < 1970 || tm.tm_year > 2261) fail(c, n, key, "year out of range (1970-2261)");
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
     std::int64_t secs = timegm(&tm);

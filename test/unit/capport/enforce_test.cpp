@@ -442,3 +442,12 @@ TEST_CASE("enforce: internet_macs decide the side for clients with public addres
                        Tins::HWAddress<6>("02:00:00:00:00:0b")))
             .dir == Direction::local);
 }
+
+TEST_CASE("enforce config: times outside what nanoseconds can hold are refused (fuzz_enforce_config)") {
+  CHECK(setup_error("enforce:\n  client_networks: 10.0.0.0/8\n  allowed: [{ip: 10.0.0.5, from: "
+                    "1013-01-01T12:00:05Z}]\n")
+            .find("allowed.from: year out of range") != std::string::npos);
+  CHECK(setup_error(
+            "enforce:\n  client_networks: 10.0.0.0/8\n  allowed: [{ip: 10.0.0.5, until: 9999999999999}]\n")
+            .find("allowed.until: time out of range") != std::string::npos);
+}
