@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "capport_mix.hpp"
+#include "capport_ue_mix.hpp"
 #include "pcp_mix.hpp"
 #include "samples.hpp"
 #include "sfc_mix.hpp"
@@ -49,6 +50,10 @@ int run(int argc, char** argv) {
   auto* capport_cmd = app.add_subcommand("capport", "captive-portal provisioning: DHCPv4, DHCPv6, RAs");
   capport_cmd->add_option("-o,--output", capport_out, "output pcap")->required();
 
+  std::string ue_out;
+  auto* ue_cmd = app.add_subcommand("capport-ue", "client-side capture of a captive network (enforce input)");
+  ue_cmd->add_option("-o,--output", ue_out, "output pcap")->required();
+
   std::string pcp_out;
   auto* pcp_cmd = app.add_subcommand("pcp", "PCP exchanges: ANNOUNCE, MAP with PORT_SET, PEER, errors");
   pcp_cmd->add_option("-o,--output", pcp_out, "output pcap")->required();
@@ -72,6 +77,8 @@ int run(int argc, char** argv) {
     report(sfc.output, n, start);
   } else if (*capport_cmd) {
     report(capport_out, write_capport_mix(capport_out), start);
+  } else if (*ue_cmd) {
+    report(ue_out, write_capport_ue_mix(ue_out), start);
   } else if (*pcp_cmd) {
     report(pcp_out, write_pcp_mix(pcp_out), start);
   } else if (*all_cmd) {

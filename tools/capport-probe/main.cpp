@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "pktmap/capport/capture_analysis.hpp"
+#include "pktmap/capport/enforce_run.hpp"
 #include "pktmap/capport/live_probe.hpp"
 #include "pktmap/capport/portal_server.hpp"
 #include "pktmap/capport/verdict.hpp"
@@ -34,9 +35,14 @@ Examples:
   capport-probe -r hotel.pcap                  verdict and evidence with packet numbers, from a capture
   capport-probe -r hotel.pcap --json 'host 192.0.2.10'
   capport-probe serve --config portal.yaml     emulate a portal: API + portal page (HTTPS), canaries (HTTP)
+  capport-probe enforce --config portal.yaml -r ue.pcap -w out.pcap --rejected bad.pcap
+                                               offline enforcement: block, ICMP 3/13 and 1/1, HTTP redirects
+  capport-probe enforce --config portal.yaml -r ue.pcap -w out.pcap --internet-out up.pcap --json
+  capport-probe -r out.pcap                    ... then read the result as a client would
 
 Exit status: 0 open, 10 captive, 11 partial, 12 unknown, 1 usage error, 2 error (unreadable capture,
-bad configuration, set-up failure). See capport-probe(1).
+bad configuration, set-up failure). enforce: 0 done, 3 done but some packets rejected, 1 usage,
+2 error. See capport-probe(1).
 )";
 
 struct Options {
@@ -58,6 +64,7 @@ struct Options {
   std::string cert_out;
   int https_port = -2;  // -2: as configured
   int http_port = -2;
+  EnforceRunOptions enforce;
 };
 
 int run_offline(const Options& opt) {
@@ -128,6 +135,18 @@ int run_serve(const Options& opt) {
   return kExitOpen;
 }
 
+int run_enforce(const Options& opt) {
+  auto cfg = load_enforce_config(opt.config);
+  report::install_interrupt_handlers();
+  auto o = opt.enforce;
+  o.show_progress = true;
+  auto r = run_enforce_file(cfg, o);
+  auto text = opt.json ? format_enforce_report_json(r, o) : format_enforce_report(r, o);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  if (!r.read_error.empty()) std::fprintf(stderr, "capport-probe: %s\n", r.read_error.c_str());
+  return enforce_exit_code(r);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -178,6 +197,26 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   serve->add_option("--http-port", opt.http_port, "HTTP canary port (0: any free port, -1: off)")
       ->check(CLI::Range(-1, 65535));
+  auto* enforce = app.add_subcommand(
+      "enforce",
+      "Offline enforcement device over a client-side capture: block, notify (ICMP), redirect (HTTP)");
+  enforce->add_option("--config", opt.config, "portal.yaml with an enforce: section (see capport-probe(1))")
+      ->type_name("FILE")
+      ->required();
+  enforce->add_option("-r,--read", opt.enforce.input, "Capture taken at the client side")
+      ->type_name("FILE")
+      ->required();
+  enforce
+      ->add_option("-w,--write", opt.enforce.output,
+                   "Client-side view after enforcement (with the device's answers)")
+      ->type_name("FILE")
+      ->required();
+  enforce
+      ->add_option("--internet-out", opt.enforce.internet_out, "Also write what is forwarded to the Internet")
+      ->type_name("FILE");
+  enforce->add_option("--rejected", opt.enforce.rejected_out, "Write frames that could not be handled here")
+      ->type_name("FILE");
+  enforce->add_flag("--json", opt.json, "Print the report as one JSON object");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -186,6 +225,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (serve->parsed()) return run_serve(opt);
+    if (enforce->parsed()) return run_enforce(opt);
     if (!opt.read_file.empty()) {
       if (!opt.api.empty() || !opt.canaries.empty() || opt.insecure) {
         std::fprintf(

@@ -90,6 +90,8 @@ PortalConfig load_portal_config(const std::string& path) {
         c.api_behaviour = ApiBehaviour::silent;
       else
         fail(path, v, key, "one of normal, oversized, invalid-json, no-captive, wrong-type, silent");
+    } else if (key == "enforce") {
+      // `capport-probe enforce` reads this section (enforce_config.cpp); the server does not need it.
     } else {
       fail(path, kv.first, key, "unknown key");
     }
