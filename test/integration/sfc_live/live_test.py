@@ -34,7 +34,8 @@ PAIRS = [f"{101 + i}:{201 + i}" for i in range(12)]  # the generator's forward/r
 
 
 class Case:
-    def __init__(self, sf, mode, per, scope, dropped=None, args=(), key=None, sf_ifs="p-l,p-r"):
+    def __init__(self, sf, mode, per, scope, dropped=None, args=(), key=None, sf_ifs="p-l,p-r", keep=None,
+                 config=None, returned=None):
         self.sf = sf            # key of topology.SF_SETUPS
         self.mode = mode
         self.per = per
@@ -45,6 +46,38 @@ class Case:
         # (ethertype, inner L3 bytes) -> what pairs a returned packet with its input. Default: the L3 bytes,
         # which a transparent SF leaves alone; an SF that rewrites (NAT) needs a key that survives it.
         self.key = key or (lambda _et, l3: l3)
+        self.keep = keep        # frame -> bool: the part of the generated capture this SF can take
+        self.config = config    # text of the proxy's --config file
+        self.returned = returned  # (ethertype, L3) -> bool: what every returned packet shows the SF did
+
+
+def ipv4_l3_payload(frame):
+    """NSH frames whose payload is a bare IPv4 packet (NP 1), and congruent metadata: what a router takes."""
+    n = nsh_pcap.parse_nsh(frame)
+    return n is not None and (not n["payload"] or n["np"] == 1)
+
+
+def netmap_10_to_100(a):
+    return bytes([100]) + a[1:] if a[0] == 10 else a
+
+
+def translated(et, l3):
+    """The router translated the packet: no 10.0.0.0/8 address is left in it."""
+    return et == 0x0800 and len(l3) >= 20 and l3[12] != 10 and l3[16] != 10
+
+
+def nat_key(et, l3):
+    """The same for a packet before and after topology.setup_nat_router: addresses translated, then the
+    IP ID, protocol and the L4 bytes without the checksum (the router rewrote it with the addresses; TTL
+    and the header checksum change too and are left out)."""
+    if et != 0x0800 or len(l3) < 20:
+        return l3
+    ihl = (l3[0] & 0x0F) * 4
+    l4 = bytearray(l3[ihl:])
+    cks = {6: 16, 17: 6}.get(l3[9])
+    if cks is not None and len(l4) >= cks + 2:
+        l4[cks:cks + 2] = b"\0\0"
+    return (netmap_10_to_100(l3[12:16]), netmap_10_to_100(l3[16:20]), l3[4:6], l3[9], bytes(l4))
 
 
 def fw_dropped(_nsh, tup):
@@ -67,6 +100,9 @@ CASES = {
     "vlan-bridge-qinq": Case("vlan-bridge-ad", "qinq", "flow", "packet"),
     # Privilege drop and SIGUSR1 on the plain bridge.
     "bridge-mac-user": Case("bridge", "mac", "packet", "packet", args=["--user", "nobody"]),
+    # A router with nftables address translation (IPv4 payloads): nat mode keys on the translated tuple.
+    "nat-router-nat": Case("nat-router", "nat", "flow", "flow", key=nat_key, keep=ipv4_l3_payload,
+                           config=topology.NAT_RULES, returned=translated, args=["--sf-mac", topology.ROUTER_MAC]),
     # One SF interface: frames go out and come back on p-l, without a direction.
     "hairpin-mac-pair": Case("hairpin", "mac-pair", "packet", "packet", sf_ifs="p-l"),
 }
@@ -142,6 +178,8 @@ def check(case, tmp, report, infile, back_file, sf_files):
             problem("returned packet not in the input (or returned twice)", f"#{k + 1}")
             continue
         i, src, _, exp, _ = cands[0]
+        if case.returned and not case.returned(et, l3):
+            problem("returned packet not rewritten by the SF", f"#{k + 1} {l3[:20].hex()}")
         matched.add(i)
         got = n["nsh"]
         if got[:7] != src["nsh"][:7] or got[8:] != exp[8:] or len(got) != len(exp):
@@ -204,7 +242,15 @@ def run_case(name, case, proxy_bin, gencap, keep):
         infile = os.path.join(tmp, "in.pcap")
         subprocess.run([gencap, "sfc", "-o", infile, "--packets", "2000", "--seed", "3"], check=True,
                        capture_output=True)
-        topo.create()
+        if case.keep:
+            whole = infile
+            infile = os.path.join(tmp, "in-kept.pcap")
+            print(f"{name}: {nsh_pcap.filter_pcap(whole, infile, case.keep)} frames of the capture fit this SF")
+        try:
+            topo.create()
+        except topology.Unsupported as e:
+            print("SKIP: " + str(e))
+            return 77
         if topo.vlan_form:
             print(f"{name}: SF is a {topo.vlan_form}")
         back = os.path.join(tmp, "back.pcap")
@@ -217,6 +263,10 @@ def run_case(name, case, proxy_bin, gencap, keep):
         for p in PAIRS:
             cmd += ["--pair", p]
         cmd += case.args
+        if case.config:
+            with open(os.path.join(tmp, "proxy.yaml"), "w") as f:
+                f.write(case.config)
+            cmd += ["--config", os.path.join(tmp, "proxy.yaml")]
         err_path = os.path.join(tmp, "proxy.err")
         err = open(err_path, "w")
         proxy = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
@@ -262,6 +312,7 @@ def run_case(name, case, proxy_bin, gencap, keep):
               f"kernel dropped {report['sff']['kernel_dropped']}/{[p['kernel_dropped'] for p in report['sf']]}")
         check(case, tmp, report, infile, back, [sf_l, sf_r])
         print(f"{name}: ok")
+        return 0
     finally:
         for p in procs:
             if p.poll() is None:
@@ -282,8 +333,7 @@ def main():
     if reason:
         print("SKIP: " + reason)
         return 77
-    run_case(sys.argv[3], CASES[sys.argv[3]], sys.argv[1], sys.argv[2], "--keep" in sys.argv)
-    return 0
+    return run_case(sys.argv[3], CASES[sys.argv[3]], sys.argv[1], sys.argv[2], "--keep" in sys.argv)
 
 
 if __name__ == "__main__":

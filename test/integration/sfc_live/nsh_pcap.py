@@ -105,3 +105,20 @@ def five_tuple(et, l3):
 
 def is_vlan_tagged(b):
     return len(b) >= 14 and be16(b, 12) in (0x8100, 0x88A8)
+
+
+def filter_pcap(src, dst, keep):
+    """Copies the global header and the records whose frame passes keep(frame) from src to dst."""
+    with open(src, "rb") as f:
+        data = f.read()
+    endian = "<" if struct.unpack("<I", data[:4])[0] in (0xA1B2C3D4, 0xA1B23C4D) else ">"
+    out = [data[:24]]
+    off = 24
+    while off + 16 <= len(data):
+        incl = struct.unpack(endian + "IIII", data[off:off + 16])[2]
+        if keep(data[off + 16:off + 16 + incl]):
+            out.append(data[off:off + 16 + incl])
+        off += 16 + incl
+    with open(dst, "wb") as f:
+        f.write(b"".join(out))
+    return len(out) - 1

@@ -88,7 +88,54 @@ def setup_hairpin(t):
     t.ns(t.sf, "bridge", "link", "set", "dev", "sf-l", "hairpin", "on")
 
 
+class Unsupported(Exception):
+    """The kernel (or nft) lacks what an SF needs: the test prints the reason and is skipped."""
+
+
+PROXY_MAC = "02:00:00:00:5f:01"  # p-l and p-r in the router case: the router's next hop (the proxy)
+ROUTER_MAC = "02:00:00:00:5f:02"  # sf-l and sf-r: what the proxy addresses with --sf-mac
+
+# The router's translation, as nftables rules and as the proxy's `nat:` list (nat_rules.hpp): 10.0.0.0/8
+# maps onto 100.0.0.0/8 keeping the host bits (netmap), the source of the forward packets and the
+# destination of the reverse ones.
+NAT_RULES = """nat:
+  - match: {src: 10.0.0.0/8}
+    rewrite: {src: 100.0.0.0/8}
+  - match: {dst: 10.0.0.0/8}
+    rewrite: {dst: 100.0.0.0/8}
+"""
+
+
+def setup_nat_router(t):
+    """A non-transparent SF: an IPv4 router between sf-l (10.0.0.0/8) and sf-r (198.51.100.0/24) that
+    translates 10.0.0.0/8 to 100.0.0.0/8 (NAT_RULES). Both sides have the MAC the proxy sends to; routes go
+    through a next hop with a permanent neighbour entry (the proxy's MAC), so the router sends no ARP. The
+    translation is nftables payload rewriting with conntrack off (notrack): the generated reverse packets
+    are not addressed to the translated address as real replies would be, so conntrack would see them as
+    new flows and re-port the ones that clash; stateless rewriting is a function of the packet alone."""
+    for dev in ("sf-l", "sf-r"):
+        t.ns(t.sf, "ip", "link", "set", dev, "address", ROUTER_MAC)
+    for dev in ("p-l", "p-r"):
+        t.ns(t.proxy, "ip", "link", "set", dev, "address", PROXY_MAC)
+    t.ns(t.sf, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+    for dev, gw, net in (("sf-l", "192.0.2.254", "10.0.0.0/8"), ("sf-r", "192.0.2.253", "198.51.100.0/24")):
+        t.ns(t.sf, "ip", "link", "set", dev, "up")
+        t.ns(t.sf, "ip", "neigh", "add", gw, "lladdr", PROXY_MAC, "dev", dev, "nud", "permanent")
+        t.ns(t.sf, "ip", "route", "add", net, "via", gw, "dev", dev, "onlink")
+    rules = ("table ip pktmap_nat {\n"
+             "  chain raw { type filter hook prerouting priority -300;\n    notrack\n  }\n"
+             "  chain rewrite { type filter hook forward priority 0; policy accept;\n"
+             "    ip saddr 10.0.0.0/8 ip saddr set ip saddr & 0.255.255.255 | 100.0.0.0 counter\n"
+             "    ip daddr 10.0.0.0/8 ip daddr set ip daddr & 0.255.255.255 | 100.0.0.0 counter\n  }\n}\n")
+    r = subprocess.run(["ip", "netns", "exec", t.sf, "nft", "-f", "-"], input=rules, text=True,
+                       capture_output=True)
+    if r.returncode:
+        raise Unsupported("nftables cannot load the NAT rules here (nft payload rewriting or notrack "
+                          "missing from the kernel): " + (r.stderr.strip().splitlines() or ["?"])[-1])
+
+
 SF_SETUPS = {
+    "nat-router": setup_nat_router,
     "bridge": setup_bridge,
     "hairpin": setup_hairpin,
     "firewall": setup_firewall,
