@@ -9,12 +9,14 @@ Checks: every frame back at the SFF is NSH with SI-1 and the metadata it entered
 granularity, the metadata of the first packet of its scope: the mode's documented "first seen" rule), on
 the transport it came in; each input packet comes back at most once; the packets missing are exactly those
 the SF dropped on purpose plus those the proxy counted as dropped; no NSH reaches the SF; no frame reaches
-the SFF without NSH; the proxy's counters agree. Usage: live_test.py SFCPROXY GENCAP CASE [--keep]
-Exit 77 (skipped, reason printed) without root, ip netns, tcpreplay or tcpdump.
+the SFF without NSH; the proxy's counters agree. Rewriting SFs (the NAT router) are fed only what they
+can take (Case keep=), pair packets by key= and must show their rewrite (returned=).
+Usage: live_test.py SFCPROXY GENCAP CASE [--keep]
+Exit 77 (skipped, reason printed) without root, ip netns, tcpreplay or tcpdump, or when the kernel lacks
+what the SF needs (a vxlan device, the nftables rules).
 
-A new case (the `nat` mode through a router with nftables NAT, `vxlan` through VXLAN devices) is a function in
-topology.SF_SETUPS, one CASES line here (key= when the SF rewrites the inner packet) and its name in
-CMakeLists.txt.
+A new case is a function in topology.SF_SETUPS, one CASES line here (key= when the SF rewrites the inner
+packet) and its name in CMakeLists.txt.
 """
 import json
 import os
@@ -103,6 +105,11 @@ CASES = {
     # A router with nftables address translation (IPv4 payloads): nat mode keys on the translated tuple.
     "nat-router-nat": Case("nat-router", "nat", "flow", "flow", key=nat_key, keep=ipv4_l3_payload,
                            config=topology.NAT_RULES, returned=translated, args=["--sf-mac", topology.ROUTER_MAC]),
+    # VXLAN devices: the proxy's tunnel (one VNI per path) ends in the SF namespace and comes back.
+    "vxlan-vxlan": Case("vxlan", "vxlan", "path", "path", sf_ifs="p-l",
+                        args=["--limit", str(topology.VXLAN_VNIS), "--sf-mac", topology.ROUTER_MAC,
+                              "--proxy-mac", topology.PROXY_MAC, "--sf-vxlan-addr", topology.SF_VTEP,
+                              "--proxy-vxlan-addr", topology.PROXY_VTEP]),
     # One SF interface: frames go out and come back on p-l, without a direction.
     "hairpin-mac-pair": Case("hairpin", "mac-pair", "packet", "packet", sf_ifs="p-l"),
 }
@@ -221,6 +228,8 @@ def check(case, tmp, report, infile, back_file, sf_files):
                 problem("NSH toward the SF", f"{os.path.basename(path)}")
             if case.sf.startswith("vlan-bridge") and not nsh_pcap.is_vlan_tagged(f):
                 problem("untagged frame toward the VLAN-aware bridge", os.path.basename(path))
+            if case.mode == "vxlan" and nsh_pcap.vxlan_vni(f) is None:
+                problem("frame toward the VTEP without VXLAN", os.path.basename(path))
     if sf_frames != report["to_sf"]:
         problem("the SF side saw other frames than the proxy sent", f"{sf_frames} seen, {report['to_sf']} sent")
     if report["restored"] != len(matched):

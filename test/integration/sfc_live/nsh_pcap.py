@@ -122,3 +122,13 @@ def filter_pcap(src, dst, keep):
     with open(dst, "wb") as f:
         f.write(b"".join(out))
     return len(out) - 1
+
+
+def vxlan_vni(b):
+    """The VNI of an Ethernet/IPv4/UDP 4789/VXLAN frame with the I flag (RFC 7348 §5), else None."""
+    if len(b) < 34 or be16(b, 12) != 0x0800 or b[23] != 17:
+        return None
+    l4 = 14 + (b[14] & 0x0F) * 4
+    if l4 + 16 > len(b) or be16(b, l4 + 2) != 4789 or not b[l4 + 8] & 0x08:
+        return None
+    return int.from_bytes(b[l4 + 12:l4 + 15], "big")

@@ -7,8 +7,8 @@ the checks) and no
 interface has an address, so the only traffic is the test's. Names are unique per run; destroy() removes
 the namespaces (and with them every veth) and is safe to call twice.
 
-A new SF is one function in SF_SETUPS that configures sf-l/sf-r inside the sf namespace, e.g. a router with
-nftables NAT for `nat` mode, or VXLAN devices for `vxlan` mode.
+A new SF is one function in SF_SETUPS that configures sf-l/sf-r inside the sf namespace (it raises
+Unsupported when the kernel lacks what it needs: the test is then skipped).
 """
 import os
 import random
@@ -134,7 +134,41 @@ def setup_nat_router(t):
                           "missing from the kernel): " + (r.stderr.strip().splitlines() or ["?"])[-1])
 
 
+VXLAN_VNIS = 24  # the generated capture's paths: --mode vxlan --per path --limit 24 keys them as VNIs 1..24
+PROXY_VTEP, SF_VTEP = "198.18.0.1", "198.18.0.2"
+
+
+def setup_vxlan(t):
+    """A VXLAN-capable SF, one-armed on sf-l (VTEP SF_VTEP, MAC ROUTER_MAC): per VNI a kernel vxlan device
+    (local SF_VTEP, remote PROXY_VTEP, UDP 4789) alone in a bridge with hairpin on, so each inner frame goes
+    back into the tunnel it came from, with the same VNI. The proxy's VTEP is a permanent neighbour (no ARP)
+    and the bridges' own frames are dropped, as in setup_bridge."""
+    t.ns(t.proxy, "ip", "link", "set", "p-l", "address", PROXY_MAC)
+    t.ns(t.sf, "ip", "link", "set", "sf-l", "address", ROUTER_MAC)
+    t.ns(t.sf, "ip", "addr", "add", SF_VTEP + "/24", "dev", "sf-l")
+    t.ns(t.sf, "ip", "neigh", "add", PROXY_VTEP, "lladdr", PROXY_MAC, "dev", "sf-l", "nud", "permanent")
+    probe = subprocess.run(["ip", "netns", "exec", t.sf, "ip", "link", "add", "vx1", "type", "vxlan", "id", "1",
+                            "local", SF_VTEP, "remote", PROXY_VTEP, "dev", "sf-l", "dstport", "4789"],
+                           capture_output=True, text=True)
+    if probe.returncode:
+        raise Unsupported("cannot create a vxlan device (vxlan module missing?): " +
+                          (probe.stderr.strip().splitlines() or ["?"])[-1])
+    nft(t, "table bridge pktmap_quiet {\n  chain output { type filter hook output priority 0; policy drop; }\n}\n")
+    batch = []
+    for vni in range(1, VXLAN_VNIS + 1):
+        if vni > 1:
+            batch.append(f"link add vx{vni} type vxlan id {vni} local {SF_VTEP} remote {PROXY_VTEP} dev sf-l "
+                         "dstport 4789")
+        batch += [f"link add br{vni} type bridge stp_state 0", f"link set vx{vni} master br{vni}",
+                  f"link set br{vni} multicast off", f"link set vx{vni} multicast off",
+                  f"link set dev vx{vni} type bridge_slave hairpin on",
+                  f"link set vx{vni} up", f"link set br{vni} up"]
+    subprocess.run(["ip", "netns", "exec", t.sf, "ip", "-batch", "-"], input="\n".join(batch) + "\n", text=True,
+                   check=True, capture_output=True)
+
+
 SF_SETUPS = {
+    "vxlan": setup_vxlan,
     "nat-router": setup_nat_router,
     "bridge": setup_bridge,
     "hairpin": setup_hairpin,
