@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
                                 "sfc_live"))
 import topology  # noqa: E402
 
-PER = {"mac": "flow", "mac-pair": "flow", "vlan": "flow", "qinq": "flow", "5tuple": "flow"}
+PER = {"mac": "flow", "mac-pair": "flow", "vlan": "flow", "qinq": "flow", "5tuple": "flow", "vxlan": "path"}
 
 
 def rx_packets(topo):
