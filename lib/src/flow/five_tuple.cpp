@@ -74,10 +74,43 @@ Outcome read_ports(ExtractedFlow& f, bool l4_header_here) {
   f.has_ports = true;
   return ok_outcome();
 }
+
+// The common case read at fixed offsets: a whole IPv4 datagram (any IHL) that parse_ipv4 accepts without
+// an outcome and, for TCP/UDP, at least the 4 port bytes. Anything else (short, odd or lying lengths, an
+// oversized fragment) returns false and takes the codec path, which names the problem.
+bool extract_ipv4_fast(ByteView ip_packet, ExtractedFlow& f) {
+  const std::size_t n = ip_packet.size();
+  if (n < codec::kIpv4MinHeaderLen) return false;
+  const std::uint8_t* p = ip_packet.data();
+  const std::size_t hlen = std::size_t{p[0] & 0x0fu} * 4;
+  const std::size_t total = load_be16(p + 2);
+  const std::uint16_t ff = load_be16(p + 6);
+  const std::size_t frag_bytes = std::size_t{ff & 0x1fffu} * 8;
+  if ((p[0] >> 4) != 4 || hlen < codec::kIpv4MinHeaderLen || total < hlen || total > n ||
+      frag_bytes + total > 65535)
+    return false;
+  const std::uint8_t proto = p[9];
+  const bool here = frag_bytes == 0;
+  const bool ports = here && (proto == codec::ip_proto::tcp || proto == codec::ip_proto::udp);
+  if (ports && total - hlen < 4) return false;
+  f.tuple.ip_version = 4;
+  std::memcpy(f.tuple.src.data(), p + 12, 4);
+  std::memcpy(f.tuple.dst.data(), p + 16, 4);
+  f.tuple.proto = proto;
+  f.is_fragment = (ff & 0x2000u) != 0 || frag_bytes != 0;
+  if (here) f.l4 = ip_packet.subspan(hlen, total - hlen);
+  if (ports) {
+    f.tuple.sport = load_be16(p + hlen);
+    f.tuple.dport = load_be16(p + hlen + 2);
+    f.has_ports = true;
+  }
+  return true;
+}
 }  // namespace
 
 Result<ExtractedFlow> extract_five_tuple(ByteView ip_packet) {
   ExtractedFlow f;
+  if (extract_ipv4_fast(ip_packet, f)) return f;
   auto first = ByteReader(ip_packet).peek_u8();
   if (!first) return {f, truncated("flow_truncated")};
   const int version = *first >> 4;

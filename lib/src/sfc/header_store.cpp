@@ -65,28 +65,10 @@ HeaderId HeaderStore::intern(ByteView bytes) {
   return id;
 }
 
-void HeaderStore::retain(HeaderId id) {
-  if (id != kNoHeader) ++slots_[id].refs;
-}
-
-void HeaderStore::release(HeaderId id) {
-  if (id == kNoHeader || slots_[id].refs == 0) return;
-  if (--slots_[id].refs != 0) return;
+void HeaderStore::free_slot(HeaderId id) {
   erase_from_index(id);
   free_.push_back(id);
   --live_;
-}
-
-ByteView HeaderStore::get(HeaderId id) const {
-  if (id == kNoHeader) return {};
-  return ByteView(bytes_.get() + id * max_len_, slots_[id].len);
-}
-
-bool HeaderStore::holds(HeaderId id, ByteView bytes) const {
-  if (id >= slots_.size()) return false;
-  const Slot& s = slots_[id];
-  return s.refs != 0 && s.len == bytes.size() &&
-         std::memcmp(bytes_.get() + std::size_t{id} * max_len_, bytes.data(), bytes.size()) == 0;
 }
 
 // Backward-shift deletion keeps linear probing tombstone-free: later entries of the cluster that could

@@ -36,8 +36,7 @@ MappingTable::MappingTable(std::size_t capacity, std::int64_t idle_ns, FullPolic
   free_.reserve(capacity);
 }
 
-void MappingTable::expire(std::int64_t now_ns) {
-  if (idle_ns_ <= 0) return;
+void MappingTable::expire_due(std::int64_t now_ns) {
   while (oldest_ != kNil && now_ns - entries_[oldest_].last_ts > idle_ns_) {
     remove(oldest_);
     ++counters_.expired;

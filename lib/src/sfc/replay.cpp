@@ -2,6 +2,7 @@
 // (packet id -> the NSH it entered with) to measure how exactly each returned packet was restored.
 #include "pktmap/sfc/replay.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -58,6 +59,8 @@ class Run {
   std::unique_ptr<SfModel> sf_;
   Writer out_, to_sf_, unmatched_, rejected_;
   std::vector<Record> records_;
+  // transport_name() as string_views, filled at first use: no strlen per packet.
+  std::array<std::string_view, 8> transport_names_{};
   FrameBuffer scratch_;
 };
 
@@ -65,7 +68,13 @@ void Run::count_nsh(const SffResult& r) {
   ++rep_.nsh;
   if (r.md_type == 1) ++rep_.md1;
   if (r.md_type == 2) ++rep_.md2;
-  rep_.transports.add(transport_name(r.transport));
+  const auto t = static_cast<std::size_t>(r.transport);
+  if (t >= transport_names_.size()) {
+    rep_.transports.add(transport_name(r.transport));
+    return;
+  }
+  if (transport_names_[t].empty()) transport_names_[t] = transport_name(r.transport);
+  rep_.transports.add(transport_names_[t]);
 }
 
 void Run::emulated() {

@@ -3,6 +3,7 @@
 // million per-flow or per-packet mapping entries carrying the same NSH cost one copy (DESIGN.md "The proxy
 // pipeline"). Capacity and the longest header are fixed at construction; after that nothing allocates.
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -21,13 +22,27 @@ class HeaderStore {
   // The id of a byte-identical copy (its count goes up) or of a new copy. kNoHeader when bytes is longer
   // than max_len or every slot holds a live header (counted in refused()).
   [[nodiscard]] HeaderId intern(ByteView bytes);
-  void retain(HeaderId id);
+  // retain/release/get/holds run several times per packet: inline, with only the last release out of line.
+  void retain(HeaderId id) {
+    if (id != kNoHeader) ++slots_[id].refs;
+  }
   // Drops one reference; the slot is freed with the last one.
-  void release(HeaderId id);
-  [[nodiscard]] ByteView get(HeaderId id) const;
+  void release(HeaderId id) {
+    if (id == kNoHeader || slots_[id].refs == 0) return;
+    if (--slots_[id].refs == 0) free_slot(id);
+  }
+  [[nodiscard]] ByteView get(HeaderId id) const {
+    if (id == kNoHeader) return {};
+    return ByteView(bytes_.get() + std::size_t{id} * max_len_, slots_[id].len);
+  }
   // Whether id is live and holds exactly these bytes: a compare instead of a hash when the caller already
   // has a likely id (the same path's last header).
-  [[nodiscard]] bool holds(HeaderId id, ByteView bytes) const;
+  [[nodiscard]] bool holds(HeaderId id, ByteView bytes) const {
+    if (id >= slots_.size()) return false;
+    const Slot& s = slots_[id];
+    return s.refs != 0 && s.len == bytes.size() &&
+           std::memcmp(bytes_.get() + std::size_t{id} * max_len_, bytes.data(), bytes.size()) == 0;
+  }
   [[nodiscard]] std::uint32_t refs(HeaderId id) const { return slots_[id].refs; }
 
   [[nodiscard]] std::size_t live() const { return live_; }
@@ -44,6 +59,7 @@ class HeaderStore {
   };
   [[nodiscard]] std::size_t home(std::uint64_t hash) const { return hash & (index_.size() - 1); }
   void erase_from_index(HeaderId id);
+  void free_slot(HeaderId id);
 
   std::size_t max_len_;
   // capacity * max_len_, left uninitialized: only slots in use are touched, so unused capacity costs no RSS.

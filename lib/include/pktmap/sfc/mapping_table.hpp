@@ -68,7 +68,10 @@ class MappingTable {
   MappingTable& operator=(const MappingTable&) = delete;
 
   // Removes entries idle for longer than the idle time at `now_ns`.
-  void expire(std::int64_t now_ns);
+  // Checked twice per packet and almost never due: the test is inline, the removal loop out of line.
+  void expire(std::int64_t now_ns) {
+    if (idle_ns_ > 0 && oldest_ != kNil && now_ns - entries_[oldest_].last_ts > idle_ns_) expire_due(now_ns);
+  }
   [[nodiscard]] std::uint32_t find(const ScopeKey& scope) const { return find(scope, scope.hash()); }
   // With the scope's hash already computed (a miss followed by insert hashes once).
   [[nodiscard]] std::uint32_t find(const ScopeKey& scope, std::uint64_t hash) const;
@@ -109,6 +112,7 @@ class MappingTable {
   void unlink(std::uint32_t i);
   void link_newest(std::uint32_t i);
   void erase_index(std::uint32_t i);
+  void expire_due(std::int64_t now_ns);
 
   std::vector<Entry> entries_;
   std::vector<std::uint32_t> free_;   // removed entries, reused first (LIFO)
