@@ -132,6 +132,10 @@ void decide_live_verdict(ProbeReport& r) {
           captive.push_back(std::string(c.https ? "HTTPS" : "HTTP") + " canary " + c.url + " answered " +
                             std::to_string(c.status) + " with unexpected content (" + c.detail + ")");
           break;
+        case CanaryResult::auth_required:
+          captive.push_back(std::string(c.https ? "HTTPS" : "HTTP") + " canary " + c.url +
+                            " answered 511 Network Authentication Required (RFC 6585 §6)");
+          break;
         case CanaryResult::error:
           if (c.https) https_failed = true;
           failed.push_back(std::string(c.https ? "HTTPS" : "HTTP") + " canary " + c.url + " answered " +

@@ -66,6 +66,9 @@ TEST_CASE("live verdict: canaries") {
         Verdict::open);
   CHECK(decide({}, {answered(false, 302, CanaryResult::redirect, "http://portal/")}) == Verdict::captive);
   CHECK(decide({}, {answered(false, 200, CanaryResult::unexpected_content)}) == Verdict::captive);
+  ProbeReport r511;
+  CHECK(decide({}, {answered(false, 511, CanaryResult::auth_required)}, &r511) == Verdict::captive);
+  CHECK(r511.reasons[0].find("511 Network Authentication Required") != std::string::npos);
   // HTTP fine, HTTPS not: partial, whichever way HTTPS fails.
   CHECK(decide({}, {answered(false, 204, CanaryResult::open), failed(true, FetchOutcome::timeout)}) ==
         Verdict::partial);
