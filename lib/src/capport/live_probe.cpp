@@ -4,14 +4,18 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
 
 #include "pktmap/capport/capture_analysis.hpp"
 #include "pktmap/capport/http_head.hpp"
+#include "pktmap/capport/signal_listener.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/report/interrupt.hpp"
 
@@ -65,6 +69,10 @@ struct Transfer {
   CURLcode code = CURLE_OK;
   Clock::time_point start;
   double seconds = 0;
+  std::string label;                                  // for the flow list
+  std::vector<std::pair<int, sockaddr_storage>> fds;  // sockets libcurl opened, with their remote address
+  std::vector<ProbeFlow>* flows = nullptr;            // where their 5-tuples are recorded
+  bool requery = false;                               // a later API request, after a signal
 
   ~Transfer() {
     if (easy) curl_easy_cleanup(easy);
@@ -139,6 +147,71 @@ std::string error_text(const Transfer& t) {
   return t.errbuf[0] ? std::string(t.errbuf) : std::string(curl_easy_strerror(t.code));
 }
 
+// The 5-tuple of a TCP socket libcurl opened (local from getsockname, remote as connected to).
+void record_flow(Transfer& t, int fd, const sockaddr_storage& remote) {
+  sockaddr_storage local{};
+  socklen_t len = sizeof local;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0 ||
+      local.ss_family != remote.ss_family)
+    return;
+  flow::FiveTuple f;
+  f.proto = 6;
+  if (remote.ss_family == AF_INET) {
+    const auto* l = reinterpret_cast<const sockaddr_in*>(&local);
+    const auto* r = reinterpret_cast<const sockaddr_in*>(&remote);
+    if (l->sin_port == 0) return;  // not bound yet
+    f.ip_version = 4;
+    std::memcpy(f.src.data(), &l->sin_addr, 4);
+    std::memcpy(f.dst.data(), &r->sin_addr, 4);
+    f.sport = ntohs(l->sin_port);
+    f.dport = ntohs(r->sin_port);
+  } else if (remote.ss_family == AF_INET6) {
+    const auto* l = reinterpret_cast<const sockaddr_in6*>(&local);
+    const auto* r = reinterpret_cast<const sockaddr_in6*>(&remote);
+    if (l->sin6_port == 0) return;
+    f.ip_version = 6;
+    std::memcpy(f.src.data(), &l->sin6_addr, 16);
+    std::memcpy(f.dst.data(), &r->sin6_addr, 16);
+    f.sport = ntohs(l->sin6_port);
+    f.dport = ntohs(r->sin6_port);
+  } else {
+    return;
+  }
+  if (!t.flows) return;
+  for (const auto& known : *t.flows)
+    if (known.tuple == f) return;
+  t.flows->push_back({f, t.label});
+}
+
+// libcurl's socket hooks: remember each socket and its remote end, and read the local end while the
+// connection is being made and once more when it is closed (a rejected connect closes it).
+curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* a) {
+  auto* t = static_cast<Transfer*>(user);
+  int fd = ::socket(a->family, a->socktype, a->protocol);
+  if (fd >= 0 && a->addrlen <= sizeof(sockaddr_storage)) {
+    sockaddr_storage remote{};
+    std::memcpy(&remote, &a->addr, a->addrlen);
+    t->fds.emplace_back(fd, remote);
+  }
+  return fd >= 0 ? fd : CURL_SOCKET_BAD;
+}
+
+int on_close_socket(void* user, curl_socket_t fd) {
+  auto* t = static_cast<Transfer*>(user);
+  for (auto it = t->fds.begin(); it != t->fds.end(); ++it) {
+    if (it->first != fd) continue;
+    record_flow(*t, fd, it->second);
+    t->fds.erase(it);
+    break;
+  }
+  return ::close(fd);
+}
+
+void sweep_flows(Transfer& t) {
+  for (const auto& [fd, remote] : t.fds)
+    record_flow(t, fd, remote);
+}
+
 void init_curl() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -171,6 +244,10 @@ void common_setup(Transfer& t, const std::string& url, const Url& u, const Probe
     t.resolve = curl_slist_append(t.resolve, entry.c_str());
   }
   if (t.resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, t.resolve);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &t);
+  curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+  curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, &t);
 }
 
 bool pinned(const ProbeOptions& o, const Url& u) {
@@ -372,20 +449,27 @@ ProbeReport run_live_probe(const ProbeOptions& options) {
   const long budget_ms = static_cast<long>(o.timeout.count());
   std::vector<std::unique_ptr<Transfer>> transfers;
   CURLM* multi = curl_multi_init();
-  if (o.api_uri) {
+  auto api_transfer = [&](bool requery) {
     auto t = std::make_unique<Transfer>();
     t->is_api = true;
+    t->requery = requery;
     t->abort_when_full = true;
-    common_setup(*t, *o.api_uri, api_url, o, budget_ms);
+    t->label = "API " + *o.api_uri;
+    t->flows = &report.flows;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    common_setup(*t, *o.api_uri, api_url, o, std::max<long>(1, static_cast<long>(left)));
     t->headers = curl_slist_append(t->headers, "Accept: application/captive+json");
     curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
     curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(t->easy, CURLOPT_MAXREDIRS, 3L);
     curl_easy_setopt(t->easy, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    return t;
+  };
+  if (o.api_uri) {
     report.api = ApiResult{};
     report.api->uri = *o.api_uri;
     report.api->verified = !o.insecure;
-    transfers.push_back(std::move(t));
+    transfers.push_back(api_transfer(false));
   }
   for (std::size_t i = 0; i < canaries.size(); ++i) {
     CanaryProbe c;
@@ -395,14 +479,33 @@ ProbeReport run_live_probe(const ProbeOptions& options) {
     report.canaries.push_back(std::move(c));
     auto t = std::make_unique<Transfer>();
     t->index = i;
+    t->label = std::string(canary_urls[i].scheme == "https" ? "HTTPS" : "HTTP") + " canary " + canaries[i];
+    t->flows = &report.flows;
     common_setup(*t, canaries[i], canary_urls[i], o, budget_ms);
     transfers.push_back(std::move(t));
   }
-  for (auto& t : transfers) {
-    t->start = Clock::now();
-    curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t.get());
-    curl_multi_add_handle(multi, t->easy);
+  auto add = [&](Transfer& t) {
+    t.start = Clock::now();
+    curl_easy_setopt(t.easy, CURLOPT_PRIVATE, &t);
+    curl_multi_add_handle(multi, t.easy);
+  };
+  for (auto& t : transfers)
+    add(*t);
+
+  // Signals: listened for alongside the requests (RFC 8952 §4 leaves the enforcement device free to signal).
+  SignalListener listener;
+  std::vector<curl_waitfd> extra;
+  if (o.signal_time.count() <= 0) {
+    report.signals_skipped = "--signal-time 0";
+  } else if (listener.open(o.interface)) {
+    report.signals_listened = true;
+    for (int fd : listener.fds())
+      extra.push_back({fd, CURL_WAIT_POLLIN, 0});
+  } else {
+    report.signals_skipped = listener.skip_reason();
   }
+  const auto signal_end = start + std::min(o.signal_time, o.timeout);
+  std::optional<Clock::time_point> last_requery;
 
   int running = 0;
   do {
@@ -416,8 +519,28 @@ ProbeReport run_live_probe(const ProbeOptions& options) {
       t->code = m->data.result;
       t->seconds = std::chrono::duration<double>(Clock::now() - t->start).count();
     }
-    if (running == 0 || Clock::now() >= deadline || report::interrupted()) break;
-    curl_multi_poll(multi, nullptr, 0, 50, nullptr);
+    for (auto& t : transfers)
+      sweep_flows(*t);
+    if (report.signals_listened) {
+      auto now = Clock::now();
+      auto got = listener.drain(report.flows, std::chrono::duration<double>(now - probe_start).count());
+      for (auto& sig : got) {
+        bool api_busy = std::any_of(transfers.begin(), transfers.end(),
+                                    [](const auto& t) { return t->is_api && !t->done; });
+        if (sig.accepted && o.api_uri && !api_busy && deadline - now > std::chrono::milliseconds(200) &&
+            (!last_requery || now - *last_requery >= o.requery_interval)) {
+          last_requery = now;
+          ++report.api_requeries;
+          transfers.push_back(api_transfer(true));
+          add(*transfers.back());
+          running = 1;
+        }
+        report.signals.push_back(std::move(sig));
+      }
+    }
+    bool listening = report.signals_listened && Clock::now() < signal_end;
+    if ((running == 0 && !listening) || Clock::now() >= deadline || report::interrupted()) break;
+    curl_multi_poll(multi, extra.data(), static_cast<unsigned>(extra.size()), 50, nullptr);
   } while (true);
   for (auto& t : transfers) {
     if (!t->done) {
@@ -429,8 +552,15 @@ ProbeReport run_live_probe(const ProbeOptions& options) {
   curl_multi_cleanup(multi);
 
   for (auto& t : transfers) {
-    if (t->is_api) {
+    if (t->is_api && !t->requery) {
       finish_api(*t, *report.api);
+    } else if (t->is_api) {
+      if (!t->done) continue;  // a re-query cut by the deadline: the first answer stands
+      ApiResult again;
+      again.uri = *o.api_uri;
+      again.verified = !o.insecure;
+      finish_api(*t, again);
+      report.api = std::move(again);  // the latest answer is the one that counts (RFC 8908 §5)
     } else {
       finish_canary(*t, report.canaries[t->index], canary_urls[t->index]);
     }
