@@ -4,8 +4,6 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -13,6 +11,7 @@
 #include <memory>
 #include <mutex>
 
+#include "curl_flows.hpp"
 #include "pktmap/capport/capture_analysis.hpp"
 #include "pktmap/capport/http_head.hpp"
 #include "pktmap/capport/signal_listener.hpp"
@@ -69,10 +68,8 @@ struct Transfer {
   CURLcode code = CURLE_OK;
   Clock::time_point start;
   double seconds = 0;
-  std::string label;                                  // for the flow list
-  std::vector<std::pair<int, sockaddr_storage>> fds;  // sockets libcurl opened, with their remote address
-  std::vector<ProbeFlow>* flows = nullptr;            // where their 5-tuples are recorded
-  bool requery = false;                               // a later API request, after a signal
+  CurlFlowRecorder flows;  // the connections it made
+  bool requery = false;    // a later API request, after a signal
 
   ~Transfer() {
     if (easy) curl_easy_cleanup(easy);
@@ -147,71 +144,6 @@ std::string error_text(const Transfer& t) {
   return t.errbuf[0] ? std::string(t.errbuf) : std::string(curl_easy_strerror(t.code));
 }
 
-// The 5-tuple of a TCP socket libcurl opened (local from getsockname, remote as connected to).
-void record_flow(Transfer& t, int fd, const sockaddr_storage& remote) {
-  sockaddr_storage local{};
-  socklen_t len = sizeof local;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0 ||
-      local.ss_family != remote.ss_family)
-    return;
-  flow::FiveTuple f;
-  f.proto = 6;
-  if (remote.ss_family == AF_INET) {
-    const auto* l = reinterpret_cast<const sockaddr_in*>(&local);
-    const auto* r = reinterpret_cast<const sockaddr_in*>(&remote);
-    if (l->sin_port == 0) return;  // not bound yet
-    f.ip_version = 4;
-    std::memcpy(f.src.data(), &l->sin_addr, 4);
-    std::memcpy(f.dst.data(), &r->sin_addr, 4);
-    f.sport = ntohs(l->sin_port);
-    f.dport = ntohs(r->sin_port);
-  } else if (remote.ss_family == AF_INET6) {
-    const auto* l = reinterpret_cast<const sockaddr_in6*>(&local);
-    const auto* r = reinterpret_cast<const sockaddr_in6*>(&remote);
-    if (l->sin6_port == 0) return;
-    f.ip_version = 6;
-    std::memcpy(f.src.data(), &l->sin6_addr, 16);
-    std::memcpy(f.dst.data(), &r->sin6_addr, 16);
-    f.sport = ntohs(l->sin6_port);
-    f.dport = ntohs(r->sin6_port);
-  } else {
-    return;
-  }
-  if (!t.flows) return;
-  for (const auto& known : *t.flows)
-    if (known.tuple == f) return;
-  t.flows->push_back({f, t.label});
-}
-
-// libcurl's socket hooks: remember each socket and its remote end, and read the local end while the
-// connection is being made and once more when it is closed (a rejected connect closes it).
-curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* a) {
-  auto* t = static_cast<Transfer*>(user);
-  int fd = ::socket(a->family, a->socktype, a->protocol);
-  if (fd >= 0 && a->addrlen <= sizeof(sockaddr_storage)) {
-    sockaddr_storage remote{};
-    std::memcpy(&remote, &a->addr, a->addrlen);
-    t->fds.emplace_back(fd, remote);
-  }
-  return fd >= 0 ? fd : CURL_SOCKET_BAD;
-}
-
-int on_close_socket(void* user, curl_socket_t fd) {
-  auto* t = static_cast<Transfer*>(user);
-  for (auto it = t->fds.begin(); it != t->fds.end(); ++it) {
-    if (it->first != fd) continue;
-    record_flow(*t, fd, it->second);
-    t->fds.erase(it);
-    break;
-  }
-  return ::close(fd);
-}
-
-void sweep_flows(Transfer& t) {
-  for (const auto& [fd, remote] : t.fds)
-    record_flow(t, fd, remote);
-}
-
 void init_curl() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -244,10 +176,7 @@ void common_setup(Transfer& t, const std::string& url, const Url& u, const Probe
     t.resolve = curl_slist_append(t.resolve, entry.c_str());
   }
   if (t.resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, t.resolve);
-  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
-  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &t);
-  curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
-  curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, &t);
+  t.flows.install(e);
 }
 
 bool pinned(const ProbeOptions& o, const Url& u) {
@@ -454,8 +383,8 @@ ProbeReport run_live_probe(const ProbeOptions& options) {
     t->is_api = true;
     t->requery = requery;
     t->abort_when_full = true;
-    t->label = "API " + *o.api_uri;
-    t->flows = &report.flows;
+    t->flows.label = "API " + *o.api_uri;
+    t->flows.out = &report.flows;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     common_setup(*t, *o.api_uri, api_url, o, std::max<long>(1, static_cast<long>(left)));
     t->headers = curl_slist_append(t->headers, "Accept: application/captive+json");
@@ -479,8 +408,9 @@ ProbeReport run_live_probe(const ProbeOptions& options) {
     report.canaries.push_back(std::move(c));
     auto t = std::make_unique<Transfer>();
     t->index = i;
-    t->label = std::string(canary_urls[i].scheme == "https" ? "HTTPS" : "HTTP") + " canary " + canaries[i];
-    t->flows = &report.flows;
+    t->flows.label =
+        std::string(canary_urls[i].scheme == "https" ? "HTTPS" : "HTTP") + " canary " + canaries[i];
+    t->flows.out = &report.flows;
     common_setup(*t, canaries[i], canary_urls[i], o, budget_ms);
     transfers.push_back(std::move(t));
   }
@@ -520,7 +450,7 @@ ProbeReport run_live_probe(const ProbeOptions& options) {
       t->seconds = std::chrono::duration<double>(Clock::now() - t->start).count();
     }
     for (auto& t : transfers)
-      sweep_flows(*t);
+      t->flows.sweep();
     if (report.signals_listened) {
       auto now = Clock::now();
       auto got = listener.drain(report.flows, std::chrono::duration<double>(now - probe_start).count());
