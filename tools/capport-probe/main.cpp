@@ -32,6 +32,8 @@ Examples:
       --canary http://connectivitycheck.gstatic.com/generate_204 \
       --resolve capport.test:127.0.0.1 --resolve connectivitycheck.gstatic.com:80:127.0.0.1
   capport-probe --json | jq .verdict
+  capport-probe -i wlan0 --signal-time 3       also listen 3 s for ICMP admin-prohibited / captive-portal ICMP
+  capport-probe --json | jq '.signals.messages[] | select(.accepted)'
   capport-probe -r hotel.pcap                  verdict and evidence with packet numbers, from a capture
   capport-probe -r hotel.pcap --json 'host 192.0.2.10'
   capport-probe serve --config portal.yaml     emulate a portal: API + portal page (HTTPS), canaries (HTTP)
@@ -56,6 +58,8 @@ struct Options {
   bool insecure = false;
   std::string interface;
   double timeout = 5.0;
+  double signal_time = 1.0;
+  double requery_interval = 2.0;
   std::string discovery = "full";
   double discovery_time = 1.5;
   std::string networkd_dir{kNetworkdLinksDir};
@@ -97,6 +101,8 @@ int run_live(const Options& opt) {
   p.insecure = opt.insecure;
   p.interface = opt.interface;
   p.timeout = std::chrono::milliseconds(static_cast<long>(opt.timeout * 1000));
+  p.signal_time = std::chrono::milliseconds(static_cast<long>(opt.signal_time * 1000));
+  p.requery_interval = std::chrono::milliseconds(static_cast<long>(opt.requery_interval * 1000));
   DiscoveryOptions d;
   if (!parse_discovery_mode(opt.discovery, d.mode)) {
     std::fprintf(stderr, "capport-probe: --discovery %s: one of full, passive, files, off\n",
@@ -185,6 +191,15 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", opt.timeout, "Whole-probe time limit in seconds (default 5)")
       ->type_name("SECONDS")
       ->check(CLI::Range(0.1, 60.0));
+  app.add_option("--signal-time", opt.signal_time,
+                 "Listen this long for ICMP 3/9, 3/10, 3/13, ICMPv6 1/1 and captive-portal ICMP 253 quoting "
+                 "the probe's flows (default 1, 0: off; needs root; bounded by --timeout)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 60.0));
+  app.add_option("--requery-interval", opt.requery_interval,
+                 "At most one API re-query per this many seconds after accepted signals (default 2)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.1, 3600.0));
   app.add_option("filter", opt.filter_words, "BPF filter for -r, as in tcpdump")->type_name("EXPRESSION");
 
   auto* serve =

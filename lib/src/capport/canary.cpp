@@ -69,6 +69,8 @@ std::string_view canary_result_name(CanaryResult r) {
       return "redirect";
     case CanaryResult::unexpected_content:
       return "unexpected-content";
+    case CanaryResult::auth_required:
+      return "network-authentication-required";
     case CanaryResult::error:
       return "error";
   }
@@ -78,6 +80,7 @@ std::string_view canary_result_name(CanaryResult r) {
 CanaryResult classify_canary(const CanarySpec& spec, const CanaryAnswer& a) {
   if (a.status >= 300 && a.status < 400)
     return a.location.empty() ? CanaryResult::error : CanaryResult::redirect;
+  if (a.status == 511) return CanaryResult::auth_required;
   if (a.status < 200 || a.status >= 400) return CanaryResult::error;
   switch (spec.expect) {
     case CanaryExpect::status_204:

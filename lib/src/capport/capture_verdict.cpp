@@ -124,6 +124,10 @@ CaptureReport CaptureAnalyzer::finish() {
       events.push_back({c.response_packet, Lean::captive,
                         "HTTP canary " + c.url + " answered " + std::to_string(c.status) +
                             " with unexpected content (" + c.detail + ", " + where + ")"});
+    if (c.result == CanaryResult::auth_required)
+      events.push_back({c.response_packet, Lean::captive,
+                        "HTTP canary " + c.url +
+                            " answered 511 Network Authentication Required (RFC 6585 §6, " + where + ")"});
   }
   for (const auto& a : r_.api) {
     if (!a.body || !a.body->valid) continue;

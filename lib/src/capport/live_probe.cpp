@@ -7,11 +7,14 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
 
+#include "curl_flows.hpp"
 #include "pktmap/capport/capture_analysis.hpp"
 #include "pktmap/capport/http_head.hpp"
+#include "pktmap/capport/signal_listener.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/report/interrupt.hpp"
 
@@ -65,6 +68,8 @@ struct Transfer {
   CURLcode code = CURLE_OK;
   Clock::time_point start;
   double seconds = 0;
+  CurlFlowRecorder flows;  // the connections it made
+  bool requery = false;    // a later API request, after a signal
 
   ~Transfer() {
     if (easy) curl_easy_cleanup(easy);
@@ -171,6 +176,7 @@ void common_setup(Transfer& t, const std::string& url, const Url& u, const Probe
     t.resolve = curl_slist_append(t.resolve, entry.c_str());
   }
   if (t.resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, t.resolve);
+  t.flows.install(e);
 }
 
 bool pinned(const ProbeOptions& o, const Url& u) {
@@ -372,20 +378,27 @@ ProbeReport run_live_probe(const ProbeOptions& options) {
   const long budget_ms = static_cast<long>(o.timeout.count());
   std::vector<std::unique_ptr<Transfer>> transfers;
   CURLM* multi = curl_multi_init();
-  if (o.api_uri) {
+  auto api_transfer = [&](bool requery) {
     auto t = std::make_unique<Transfer>();
     t->is_api = true;
+    t->requery = requery;
     t->abort_when_full = true;
-    common_setup(*t, *o.api_uri, api_url, o, budget_ms);
+    t->flows.label = "API " + *o.api_uri;
+    t->flows.out = &report.flows;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    common_setup(*t, *o.api_uri, api_url, o, std::max<long>(1, static_cast<long>(left)));
     t->headers = curl_slist_append(t->headers, "Accept: application/captive+json");
     curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
     curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(t->easy, CURLOPT_MAXREDIRS, 3L);
     curl_easy_setopt(t->easy, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    return t;
+  };
+  if (o.api_uri) {
     report.api = ApiResult{};
     report.api->uri = *o.api_uri;
     report.api->verified = !o.insecure;
-    transfers.push_back(std::move(t));
+    transfers.push_back(api_transfer(false));
   }
   for (std::size_t i = 0; i < canaries.size(); ++i) {
     CanaryProbe c;
@@ -395,14 +408,34 @@ ProbeReport run_live_probe(const ProbeOptions& options) {
     report.canaries.push_back(std::move(c));
     auto t = std::make_unique<Transfer>();
     t->index = i;
+    t->flows.label =
+        std::string(canary_urls[i].scheme == "https" ? "HTTPS" : "HTTP") + " canary " + canaries[i];
+    t->flows.out = &report.flows;
     common_setup(*t, canaries[i], canary_urls[i], o, budget_ms);
     transfers.push_back(std::move(t));
   }
-  for (auto& t : transfers) {
-    t->start = Clock::now();
-    curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t.get());
-    curl_multi_add_handle(multi, t->easy);
+  auto add = [&](Transfer& t) {
+    t.start = Clock::now();
+    curl_easy_setopt(t.easy, CURLOPT_PRIVATE, &t);
+    curl_multi_add_handle(multi, t.easy);
+  };
+  for (auto& t : transfers)
+    add(*t);
+
+  // Signals: listened for alongside the requests (RFC 8952 §4 leaves the enforcement device free to signal).
+  SignalListener listener;
+  std::vector<curl_waitfd> extra;
+  if (o.signal_time.count() <= 0) {
+    report.signals_skipped = "--signal-time 0";
+  } else if (listener.open(o.interface)) {
+    report.signals_listened = true;
+    for (int fd : listener.fds())
+      extra.push_back({fd, CURL_WAIT_POLLIN, 0});
+  } else {
+    report.signals_skipped = listener.skip_reason();
   }
+  const auto signal_end = start + std::min(o.signal_time, o.timeout);
+  std::optional<Clock::time_point> last_requery;
 
   int running = 0;
   do {
@@ -416,8 +449,28 @@ ProbeReport run_live_probe(const ProbeOptions& options) {
       t->code = m->data.result;
       t->seconds = std::chrono::duration<double>(Clock::now() - t->start).count();
     }
-    if (running == 0 || Clock::now() >= deadline || report::interrupted()) break;
-    curl_multi_poll(multi, nullptr, 0, 50, nullptr);
+    for (auto& t : transfers)
+      t->flows.sweep();
+    if (report.signals_listened) {
+      auto now = Clock::now();
+      auto got = listener.drain(report.flows, std::chrono::duration<double>(now - probe_start).count());
+      for (auto& sig : got) {
+        bool api_busy = std::any_of(transfers.begin(), transfers.end(),
+                                    [](const auto& t) { return t->is_api && !t->done; });
+        if (sig.accepted && o.api_uri && !api_busy && deadline - now > std::chrono::milliseconds(200) &&
+            (!last_requery || now - *last_requery >= o.requery_interval)) {
+          last_requery = now;
+          ++report.api_requeries;
+          transfers.push_back(api_transfer(true));
+          add(*transfers.back());
+          running = 1;
+        }
+        report.signals.push_back(std::move(sig));
+      }
+    }
+    bool listening = report.signals_listened && Clock::now() < signal_end;
+    if ((running == 0 && !listening) || Clock::now() >= deadline || report::interrupted()) break;
+    curl_multi_poll(multi, extra.data(), static_cast<unsigned>(extra.size()), 50, nullptr);
   } while (true);
   for (auto& t : transfers) {
     if (!t->done) {
@@ -429,8 +482,15 @@ ProbeReport run_live_probe(const ProbeOptions& options) {
   curl_multi_cleanup(multi);
 
   for (auto& t : transfers) {
-    if (t->is_api) {
+    if (t->is_api && !t->requery) {
       finish_api(*t, *report.api);
+    } else if (t->is_api) {
+      if (!t->done) continue;  // a re-query cut by the deadline: the first answer stands
+      ApiResult again;
+      again.uri = *o.api_uri;
+      again.verified = !o.insecure;
+      finish_api(*t, again);
+      report.api = std::move(again);  // the latest answer is the one that counts (RFC 8908 §5)
     } else {
       finish_canary(*t, report.canaries[t->index], canary_urls[t->index]);
     }

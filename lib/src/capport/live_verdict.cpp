@@ -132,6 +132,10 @@ void decide_live_verdict(ProbeReport& r) {
           captive.push_back(std::string(c.https ? "HTTPS" : "HTTP") + " canary " + c.url + " answered " +
                             std::to_string(c.status) + " with unexpected content (" + c.detail + ")");
           break;
+        case CanaryResult::auth_required:
+          captive.push_back(std::string(c.https ? "HTTPS" : "HTTP") + " canary " + c.url +
+                            " answered 511 Network Authentication Required (RFC 6585 §6)");
+          break;
         case CanaryResult::error:
           if (c.https) https_failed = true;
           failed.push_back(std::string(c.https ? "HTTPS" : "HTTP") + " canary " + c.url + " answered " +
@@ -145,12 +149,37 @@ void decide_live_verdict(ProbeReport& r) {
     }
   }
 
+  // Enforcement signals quoting the probe's own flows. The experimental captive-portal type says "portal"
+  // by itself; an administrative prohibition says "filtered": captive with other portal evidence (e.g. the
+  // HTTPS canary prohibited while HTTP is redirected), partial otherwise.
+  std::vector<std::string> signal_reasons;
+  bool portal_icmp = false;
+  for (const auto& s : r.signals) {
+    if (!s.accepted) continue;
+    if (s.family == 4 && s.type == kIcmpCaptivePortalType) portal_icmp = true;
+    signal_reasons.push_back("ICMP " + s.kind + " from " + s.sender + " for the probe's " + s.flow + " (" +
+                             s.quoted + ")");
+  }
+  if (portal_icmp) captive.insert(captive.end(), signal_reasons.begin(), signal_reasons.end());
+
   if (!captive.empty()) {
     r.verdict = Verdict::captive;
     r.reasons = captive;
     for (const auto& f : failed)
       r.reasons.push_back(f);
+    if (!portal_icmp)
+      for (const auto& s : signal_reasons)
+        r.reasons.push_back(s);
     if (api_open) r.reasons.push_back("the API said not captive, but the canaries disagree");
+  } else if (!signal_reasons.empty()) {
+    r.verdict = Verdict::partial;
+    r.reasons.emplace_back("the network administratively blocks some of the probe's traffic");
+    for (const auto& s : signal_reasons)
+      r.reasons.push_back(s);
+    for (const auto& f : failed)
+      r.reasons.push_back(f);
+    for (const auto& o : open)
+      r.reasons.push_back(o);
   } else if ((http_ok || api_open) && https_failed) {
     r.verdict = Verdict::partial;
     r.reasons.push_back("HTTP works but HTTPS does not");
@@ -228,6 +257,25 @@ std::string format_probe_report(const ProbeReport& r) {
     if (!c.primary_ip.empty()) out += " from " + c.primary_ip + (c.pinned ? " (pinned)" : "");
     out += ", " + std::string(secs) + "\n";
   }
+  if (!r.signals_listened) {
+    out += "signals: not listened for (" + r.signals_skipped + ")\n";
+  } else {
+    std::size_t accepted = 0;
+    for (const auto& s : r.signals)
+      accepted += s.accepted ? 1 : 0;
+    out += "signals: " + std::to_string(accepted) + " accepted, " +
+           std::to_string(r.signals.size() - accepted) + " ignored";
+    if (r.api_requeries) out += ", API asked again " + std::to_string(r.api_requeries) + " time(s)";
+    out += "\n";
+    for (const auto& s : r.signals) {
+      char at[32];
+      std::snprintf(at, sizeof at, "%.2f s", s.at);
+      out += std::string(s.accepted ? "  accepted: " : "  ignored: ") + s.kind + " from " + s.sender;
+      if (!s.quoted.empty()) out += " quoting " + s.quoted;
+      out += s.accepted ? " (" + s.flow + ")" : " (" + s.reason + ")";
+      out += ", at " + std::string(at) + "\n";
+    }
+  }
   char total[48];
   std::snprintf(total, sizeof total, "probe took %.2f s\n", r.seconds);
   out += total;
@@ -283,6 +331,29 @@ std::string format_probe_report_json(const ProbeReport& r) {
     cs.push_back(e);
   }
   j["canaries"] = cs;
+  ojson sig = {{"listened", r.signals_listened}};
+  if (!r.signals_listened) sig["skipped"] = r.signals_skipped;
+  ojson list = ojson::array();
+  for (const auto& s : r.signals) {
+    ojson e = {{"family", s.family == 6 ? "icmpv6" : "icmp"},
+               {"type", s.type},
+               {"code", s.code},
+               {"kind", s.kind},
+               {"sender", s.sender},
+               {"accepted", s.accepted},
+               {"seconds", s.at}};
+    if (!s.quoted.empty()) e["quoted_flow"] = s.quoted;
+    if (s.accepted) e["probe_flow"] = s.flow;
+    if (!s.accepted) e["ignored_reason"] = s.reason;
+    list.push_back(e);
+  }
+  sig["messages"] = list;
+  sig["api_requeries"] = r.api_requeries;
+  ojson flows = ojson::array();
+  for (const auto& f : r.flows)
+    flows.push_back({{"flow", describe_flow(f.tuple)}, {"for", f.label}});
+  sig["probe_flows"] = flows;
+  j["signals"] = sig;
   j["seconds"] = r.seconds;
   return j.dump() + "\n";
 }

@@ -206,6 +206,63 @@ def cross_check(pcap):
     check(res.returncode == 0, "tshark agrees with the offline analysis of the capture: " + res.stdout.strip())
 
 
+# From the gateway namespace: ICMP 3/13 to the client quoting a TCP SYN the probe never sent.
+FORGED_ICMP = r"""
+import socket, struct, sys
+cli, host = sys.argv[1], sys.argv[2]
+def csum(b):
+    b += b"\0" * (len(b) % 2)
+    s = sum(struct.unpack(f"!{len(b) // 2}H", b))
+    s = (s >> 16) + (s & 0xffff)
+    return ~(s + (s >> 16)) & 0xffff
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 1, 0, 64, 6, 0, socket.inet_aton(cli), socket.inet_aton(host))
+quote = ip + struct.pack("!HHI", 1, 443, 0)  # tcp CLI:1 -> HOST:443
+msg = struct.pack("!BBHI", 3, 13, 0, 0) + quote
+msg = msg[:2] + struct.pack("!H", csum(msg)) + msg[4:]
+socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP).sendto(msg, (cli, 0))
+"""
+
+
+def signals_step(net, d):
+    """While captive, the gateway rejects the HTTPS canary with ICMP 3/13 (a real kernel answer); a forged
+    ICMP quoting someone else's flow arrives during the probe too."""
+    if not shutil.which("nft"):
+        print("nft not found: the ICMP signal step is skipped")
+        return
+    sh("nft", "add table inet capport_test", ns=GW)
+    sh("nft", "add chain inet capport_test input { type filter hook input priority 0 ; }", ns=GW)
+    sh("nft", f"add rule inet capport_test input ip saddr {CLI4} ip daddr {NET_HOST} tcp dport 443 "
+       "reject with icmp type admin-prohibited", ns=GW)
+    # The HTTPS canary pinned to the "Internet" host behind the rule; HTTP is still hijacked to the portal.
+    args = ["ip", "netns", "exec", CLI, PROBE, "-i", "c0", "--json", "--ca-file", f"{d}/ca.pem",
+            "--canary", f"http://{CANARY_HOST}/generate_204", "--canary", f"https://{CANARY_HOST}/generate_204",
+            "--resolve", f"{CANARY_HOST}:443:{NET_HOST}", "--api", API, "--discovery", "off",
+            "--signal-time", "1.5", "--timeout", "4"]
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    sh("python3", "-c", FORGED_ICMP, CLI4, NET_HOST, ns=GW)
+    out, err = p.communicate(timeout=15)
+    rep = json.loads(out) if out.startswith("{") else None
+    if rep is None:
+        check(False, "signals probe printed JSON: " + out + err)
+        return
+    sig = rep["signals"]
+    check(sig["listened"] is True, "the probe listened for signals (root)")
+    ok = [m for m in sig["messages"] if m["accepted"]]
+    bad = [m for m in sig["messages"] if not m["accepted"]]
+    check(any(m["type"] == 3 and m["code"] == 13 and m["sender"] == NET_HOST
+              and m["quoted_flow"].startswith(f"tcp {CLI4}:") and m["quoted_flow"].endswith(f"{NET_HOST}:443")
+              and m["probe_flow"].startswith("HTTPS canary") for m in ok),
+          f"ICMP 3/13 from the kernel quoting the probe's HTTPS canary flow is accepted: {ok}")
+    check(any(m["quoted_flow"] == f"tcp {CLI4}:1 -> {NET_HOST}:443"
+              and m["ignored_reason"] == "quotes a flow the probe did not send" for m in bad),
+          f"the forged ICMP quoting another flow is ignored: {bad}")
+    check(p.returncode == 10 and rep["verdict"] == "captive", f"with the signal: verdict captive (exit {p.returncode})")
+    check(any("administratively prohibited" in r and "HTTPS canary" in r for r in rep["reasons"]),
+          "the signal is among the reasons")
+    sh("nft", "delete table inet capport_test", ns=GW)
+
+
 def sources(rep):
     return {f["source"] for f in rep["discovery"]["found"] if f["usable"]}
 
@@ -279,6 +336,7 @@ def run(net, d):
           "a lease with another URI is reported as a network configuration error (RFC 8910 §3)")
     check(rep["discovery"]["api_uri"] == API, "the network's URI still wins over the lease")
     open(f"{d}/client.leases", "w").close()
+    signals_step(net, d)
 
     # 2. The portal accepted from the client; the portal stops hijacking the canary name.
     acc = sh("python3", "-c", ACCEPT, f"{d}/ca.pem", API_HOST, ns=CLI).stdout.strip()
@@ -290,6 +348,8 @@ def run(net, d):
     check(rep["api"]["body"]["captive"] is False and rep["api"]["body"]["seconds-remaining"] > 0,
           "the API says not captive, with seconds-remaining")
     check(all(c["result"] == "open" and not c["dns_hijacked"] for c in rep["canaries"]), "canaries answer 204")
+    check(rep["signals"]["listened"] and not any(m["accepted"] for m in rep["signals"]["messages"]),
+          f"after the portal: no signals ({rep['signals']['messages']})")
 
     # 3. A network without a portal that says so.
     for name in ("serve", "ra"):

@@ -26,6 +26,11 @@ TEST_CASE("canary: classification per vendor expectation") {
   CHECK(classify_canary(*g, {302, "", "", ""}) == CanaryResult::error);
   CHECK(classify_canary(*g, {200, "", "", "<html>login</html>"}) == CanaryResult::unexpected_content);
   CHECK(classify_canary(*g, {503, "", "", ""}) == CanaryResult::error);
+  // RFC 6585 §6: 511 is how an intercepting proxy asks for a login, a portal signal, not a failure.
+  CHECK(classify_canary(*g, {511, "", "", "<html>log in</html>"}) == CanaryResult::auth_required);
+  CHECK(classify_canary(*apple, {511, "", "", ""}) == CanaryResult::auth_required);
+  CHECK(classify_canary(*g, {510, "", "", ""}) == CanaryResult::error);
+  CHECK(canary_result_name(CanaryResult::auth_required) == "network-authentication-required");
   CHECK(classify_canary(*apple, {200, "", "", "<HTML><TITLE>Success</TITLE>"}) == CanaryResult::open);
   CHECK(classify_canary(*apple, {200, "", "", "<title>Guest WiFi</title>"}) ==
         CanaryResult::unexpected_content);

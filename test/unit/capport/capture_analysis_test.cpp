@@ -175,6 +175,37 @@ TEST_CASE("capture: API provisioned, TLS to its host, a signal for a flow never 
   CHECK(reason_has(r, "TLS to the API host capport.example.net"));
 }
 
+TEST_CASE("capture: a canary answered 511 (RFC 6585 §6) is a portal") {
+  using namespace Tins;
+  dissect::DispatchTable table;
+  dissect::Dissector dissector(table);
+  dissect::Dissection d;
+  CaptureAnalyzer a;
+  auto feed = [&](PDU& pdu, std::uint64_t n) {
+    auto bytes = pdu.serialize();
+    dissector.dissect(ByteView(bytes.data(), bytes.size()), 1, d);
+    a.add(d, n);
+  };
+  std::string req =
+      "GET /generate_204 HTTP/1.1\r\nHost: connectivitycheck.gstatic.com\r\nUser-Agent: t\r\n\r\n";
+  std::string rsp =
+      "HTTP/1.1 511 Network Authentication Required\r\nContent-Type: text/html\r\nContent-Length: 0\r\n\r\n";
+  TCP out(80, 40001);
+  out.flags(TCP::PSH | TCP::ACK);
+  EthernetII q = EthernetII() / IP("192.0.2.1", "192.0.2.10") / out / RawPDU(req);
+  feed(q, 1);
+  TCP back(40001, 80);
+  back.flags(TCP::PSH | TCP::ACK);
+  EthernetII s = EthernetII() / IP("192.0.2.10", "192.0.2.1") / back / RawPDU(rsp);
+  feed(s, 2);
+  auto r = a.finish();
+  REQUIRE(r.canaries.size() == 1);
+  CHECK(r.canaries[0].status == 511);
+  CHECK(r.canaries[0].result == CanaryResult::auth_required);
+  CHECK(r.verdict == Verdict::captive);
+  CHECK(reason_has(r, "511 Network Authentication Required"));
+}
+
 TEST_CASE("capture: unexpected DNS addresses") {
   std::uint8_t ula[16] = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
   std::uint8_t doc[4] = {198, 51, 100, 20};

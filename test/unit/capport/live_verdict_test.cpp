@@ -66,6 +66,9 @@ TEST_CASE("live verdict: canaries") {
         Verdict::open);
   CHECK(decide({}, {answered(false, 302, CanaryResult::redirect, "http://portal/")}) == Verdict::captive);
   CHECK(decide({}, {answered(false, 200, CanaryResult::unexpected_content)}) == Verdict::captive);
+  ProbeReport r511;
+  CHECK(decide({}, {answered(false, 511, CanaryResult::auth_required)}, &r511) == Verdict::captive);
+  CHECK(r511.reasons[0].find("511 Network Authentication Required") != std::string::npos);
   // HTTP fine, HTTPS not: partial, whichever way HTTPS fails.
   CHECK(decide({}, {answered(false, 204, CanaryResult::open), failed(true, FetchOutcome::timeout)}) ==
         Verdict::partial);
@@ -136,4 +139,42 @@ TEST_CASE("portal config: values, relative paths and located errors") {
   CHECK_THROWS_WITH(load_portal_config(write("api_behaviour: rude\n")), Catch::Contains("one of normal"));
   CHECK_THROWS_WITH(load_portal_config(write("cert: c.pem\n")), Catch::Contains("both cert and key"));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("live verdict: enforcement signals quoting the probe's flows") {
+  IcmpSignal prohibited;
+  prohibited.type = 3;
+  prohibited.code = 13;
+  prohibited.kind = "communication administratively prohibited (3/13)";
+  prohibited.sender = "10.0.0.1";
+  prohibited.quoted = "tcp 10.0.0.2:40000 -> 198.51.100.7:443";
+  prohibited.flow = "HTTPS canary https://www.google.com/generate_204";
+  prohibited.accepted = true;
+  ProbeReport r;
+  r.canaries = {answered(false, 302, CanaryResult::redirect, "http://portal/"),
+                failed(true, FetchOutcome::connect_failed)};
+  r.signals = {prohibited};
+  decide_live_verdict(r);
+  CHECK(r.verdict == Verdict::captive);
+  bool listed = false;
+  for (const auto& reason : r.reasons)
+    listed = listed || reason.find("3/13") != std::string::npos;
+  CHECK(listed);
+  // Prohibited alone (HTTP fine): some traffic is blocked, not a portal.
+  r.canaries = {answered(false, 204, CanaryResult::open)};
+  decide_live_verdict(r);
+  CHECK(r.verdict == Verdict::partial);
+  // An ignored signal is no evidence.
+  r.signals[0].accepted = false;
+  decide_live_verdict(r);
+  CHECK(r.verdict == Verdict::open);
+  // The experimental captive-portal type is a portal by itself.
+  IcmpSignal portal = prohibited;
+  portal.type = kIcmpCaptivePortalType;
+  portal.code = 1;
+  r.signals = {portal};
+  decide_live_verdict(r);
+  CHECK(r.verdict == Verdict::captive);
+  auto text = format_probe_report(r);
+  CHECK(text.find("signals: not listened for") != std::string::npos);
 }

@@ -33,9 +33,11 @@ enum class CanaryResult : unsigned char {
   open,                // the expected answer
   redirect,            // 3xx with a Location: a portal
   unexpected_content,  // 2xx/3xx that is not the expected answer: a portal rewrote it
-  error,               // 4xx/5xx, or 3xx without Location: blocked or broken, not a portal signal
+  auth_required,       // 511 Network Authentication Required (RFC 6585 §6): the portal says so
+  error,               // other 4xx/5xx, or 3xx without Location: blocked or broken, not a portal signal
 };
-std::string_view canary_result_name(CanaryResult r);  // "open", "redirect", "unexpected-content", "error"
+// "open", "redirect", "unexpected-content", "network-authentication-required", "error"
+std::string_view canary_result_name(CanaryResult r);
 
 struct CanaryAnswer {
   int status = 0;
@@ -44,7 +46,8 @@ struct CanaryAnswer {
   std::string_view body;       // as much as was seen
 };
 
-// Android's rule (isPortalCode: 200-399 except 204) refined by the vendor's expected body.
+// Android's rule (isPortalCode: 200-399 except 204) refined by the vendor's expected body; 511 is the
+// status RFC 6585 §6 reserves for intercepting proxies that want a login.
 CanaryResult classify_canary(const CanarySpec& spec, const CanaryAnswer& answer);
 
 }  // namespace pktmap::capport

@@ -17,6 +17,7 @@
 #include "pktmap/capport/api_status.hpp"
 #include "pktmap/capport/canary.hpp"
 #include "pktmap/capport/discovery.hpp"
+#include "pktmap/capport/icmp_signal.hpp"
 #include "pktmap/capport/verdict.hpp"
 
 namespace pktmap::capport {
@@ -44,6 +45,12 @@ struct ProbeOptions {
   bool insecure = false;
   std::string interface;                    // bind requests to an interface (CURLOPT_INTERFACE), optional
   std::chrono::milliseconds timeout{5000};  // whole probe
+  // Enforcement signals (icmp_signal.hpp): raw ICMP/ICMPv6 is read from the start of the requests until
+  // they are all done and at least this long has passed, never past `timeout`. 0: do not listen.
+  std::chrono::milliseconds signal_time{1000};
+  // An accepted signal re-asks the API (when one is known and no request to it is running), at most once
+  // per this interval.
+  std::chrono::milliseconds requery_interval{2000};
 };
 
 enum class FetchOutcome : unsigned char {
@@ -94,6 +101,11 @@ struct ProbeReport {
   std::vector<std::string> warnings;  // --insecure and similar choices the user made
   std::optional<ApiResult> api;
   std::vector<CanaryProbe> canaries;
+  bool signals_listened = false;
+  std::string signals_skipped;      // why no listening took place
+  std::vector<IcmpSignal> signals;  // accepted and ignored, in arrival order
+  std::vector<ProbeFlow> flows;     // the connections the probe made (what signals must quote)
+  int api_requeries = 0;
   double seconds = 0;
 };
 
