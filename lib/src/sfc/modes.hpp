@@ -82,21 +82,36 @@ class QinqMode final : public Mode {
   MappingTable packets_;     // (outer VID, inner VID) -> header
 };
 
-// 5tuple: the inner flow itself is the key, one entry per direction (draft-04 Table 1); nothing is written
-// into the frame. A frame whose reversed 5-tuple is known is a reply to that entry.
-class FiveTupleMode final : public Mode {
+// Keys that are the inner flow itself (5tuple, nat): one entry per direction; nothing is written into the
+// frame. A returned frame is looked up by its own 5-tuple, then by its reverse (a reply to that entry).
+class TupleMode : public Mode {
  public:
-  FiveTupleMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer);
-  ModeKind kind() const override { return ModeKind::five_tuple; }
-  Outcome to_sf(const ToSfPacket& p, FrameBuffer& frame) override;
   FromSfResult from_sf(FrameBuffer& frame, std::uint8_t side, std::int64_t ts) override;
   void expire(std::int64_t now_ns) override { table_.expire(now_ns); }
   MappingTable& table() override { return table_; }
+
+ protected:
+  // tag separates the modes' scopes; the names are the outcomes of frames that carry no usable 5-tuple.
+  TupleMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer, std::uint64_t tag,
+            const char* truncated_name, const char* not_ip_name);
+  // Stores p's header under key (or refreshes the entry already there).
+  Outcome store(const flow::FiveTuple& key, const ToSfPacket& p);
 
  private:
   HeaderStore* nsh_;
   HeaderStore* outer_;
   MappingTable table_;
+  std::uint64_t tag_;
+  const char* truncated_name_;
+  const char* not_ip_name_;
+};
+
+// 5tuple: the inner flow itself is the key, one entry per direction (draft-04 Table 1).
+class FiveTupleMode final : public TupleMode {
+ public:
+  FiveTupleMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer);
+  ModeKind kind() const override { return ModeKind::five_tuple; }
+  Outcome to_sf(const ToSfPacket& p, FrameBuffer& frame) override;
 };
 
 // vxlan: (direction, VNI) keys, VNI = index + 1; the frame travels to the SF inside Ethernet/IPv4/UDP/VXLAN
@@ -118,19 +133,11 @@ class VxlanMode final : public KeyedMode {
 // nat: like 5tuple, but the key is the flow as the SF will return it: the stored header waits under the
 // translated 5-tuple (and is found for replies under its reverse), so addresses and ports the SF rewrites
 // still map (draft-04 §4, non-transparent SFs; nat_mode.cpp).
-class NatMode final : public Mode {
+class NatMode final : public TupleMode {
  public:
   NatMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer);
   ModeKind kind() const override { return ModeKind::nat; }
   Outcome to_sf(const ToSfPacket& p, FrameBuffer& frame) override;
-  FromSfResult from_sf(FrameBuffer& frame, std::uint8_t side, std::int64_t ts) override;
-  void expire(std::int64_t now_ns) override { table_.expire(now_ns); }
-  MappingTable& table() override { return table_; }
-
- private:
-  HeaderStore* nsh_;
-  HeaderStore* outer_;
-  MappingTable table_;
 };
 
 // The scope of a 5-tuple key (5tuple and nat modes): direction is in the tuple itself.

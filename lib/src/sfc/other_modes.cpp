@@ -18,9 +18,6 @@ ScopeKey packet_scope(std::uint16_t outer_vid, std::uint16_t inner_vid) {
   s.w[1] = std::uint64_t{outer_vid} << 16 | inner_vid;
   return s;
 }
-ScopeKey tuple_scope(const flow::FiveTuple& t) {
-  return sfc::tuple_scope(t, 0x20);
-}
 }  // namespace
 
 ScopeKey tuple_scope(const flow::FiveTuple& t, std::uint64_t tag) {
@@ -83,15 +80,18 @@ FromSfResult QinqMode::from_sf(FrameBuffer& frame, std::uint8_t side, std::int64
   return r;
 }
 
-FiveTupleMode::FiveTupleMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer)
+TupleMode::TupleMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer, std::uint64_t tag,
+                     const char* truncated_name, const char* not_ip_name)
     : Mode(c),
       nsh_(&nsh),
       outer_(&outer),
-      table_(c.limit ? c.limit : default_limit(c.kind), c.idle_ns, c.policy, nsh, outer) {}
+      table_(c.limit ? c.limit : default_limit(c.kind), c.idle_ns, c.policy, nsh, outer),
+      tag_(tag),
+      truncated_name_(truncated_name),
+      not_ip_name_(not_ip_name) {}
 
-Outcome FiveTupleMode::to_sf(const ToSfPacket& p, FrameBuffer&) {
-  if (!p.tuple) return unsupported("5tuple_payload_not_ip");
-  const ScopeKey scope = tuple_scope(*p.tuple);
+Outcome TupleMode::store(const flow::FiveTuple& key, const ToSfPacket& p) {
+  const ScopeKey scope = tuple_scope(key, tag_);
   std::uint32_t i = table_.find(scope);
   if (i == MappingTable::kNil) {
     i = table_.insert(scope, p.ts);
@@ -103,20 +103,28 @@ Outcome FiveTupleMode::to_sf(const ToSfPacket& p, FrameBuffer&) {
   return ok_outcome();
 }
 
-FromSfResult FiveTupleMode::from_sf(FrameBuffer& frame, std::uint8_t, std::int64_t ts) {
+FromSfResult TupleMode::from_sf(FrameBuffer& frame, std::uint8_t, std::int64_t ts) {
   const detail::L3Start l3 = detail::find_l3(frame.view());
-  if (!l3.ok) return miss("5tuple_frame_truncated");
+  if (!l3.ok) return miss(truncated_name_);
   auto t = flow::extract_five_tuple(frame.view().subspan(l3.offset));
-  if (!t.ok() && t.name() != "flow_ports_truncated") return miss("5tuple_not_ip");
+  if (!t.ok() && t.name() != "flow_ports_truncated") return miss(not_ip_name_);
   bool reversed = false;
-  std::uint32_t i = table_.find(tuple_scope(t->tuple));
+  std::uint32_t i = table_.find(tuple_scope(t->tuple, tag_));
   if (i == MappingTable::kNil) {
-    i = table_.find(tuple_scope(t->tuple.reversed()));
+    i = table_.find(tuple_scope(t->tuple.reversed(), tag_));
     reversed = true;
   }
   if (i == MappingTable::kNil) return miss("key_unknown");
   table_.touch(i, ts);
   return found(table_.at(i), reversed, *nsh_, *outer_);
+}
+
+FiveTupleMode::FiveTupleMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer)
+    : TupleMode(c, nsh, outer, 0x20, "5tuple_frame_truncated", "5tuple_not_ip") {}
+
+Outcome FiveTupleMode::to_sf(const ToSfPacket& p, FrameBuffer&) {
+  if (!p.tuple) return unsupported("5tuple_payload_not_ip");
+  return store(*p.tuple, p);
 }
 
 std::unique_ptr<Mode> make_mode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer) {
