@@ -9,6 +9,7 @@
 #include "pktmap/codec/ipv4.hpp"
 #include "pktmap/codec/ipv6.hpp"
 #include "pktmap/error.hpp"
+#include "pktmap/yaml_error.hpp"
 
 namespace pktmap::capport {
 
@@ -337,14 +338,12 @@ EnforceConfig parse_enforce_config(const std::string& yaml_text, const std::stri
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::ParserException& e) {
-    throw SetupError(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                     ": " + e.msg);
+    throw_yaml_error(name, e);
   }
   try {
     return from_root(c, root);
   } catch (const YAML::Exception& e) {
-    throw SetupError(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                     ": " + e.msg);
+    throw_yaml_error(name, e);
   }
 }
 
@@ -356,14 +355,12 @@ EnforceConfig load_enforce_config(const std::string& path) {
   } catch (const YAML::BadFile&) {
     throw SetupError(path + ": cannot read");
   } catch (const YAML::ParserException& e) {
-    throw SetupError(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                     ": " + e.msg);
+    throw_yaml_error(path, e);
   }
   try {
     return from_root(c, root);
   } catch (const YAML::Exception& e) {
-    throw SetupError(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                     ": " + e.msg);
+    throw_yaml_error(path, e);
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include "pktmap/capport/portal_server.hpp"
 #include "pktmap/error.hpp"
+#include "pktmap/yaml_error.hpp"
 
 namespace pktmap::capport {
 
@@ -41,8 +42,7 @@ PortalConfig load_portal_config(const std::string& path) {
   } catch (const YAML::BadFile&) {
     throw SetupError(path + ": cannot read");
   } catch (const YAML::ParserException& e) {
-    throw SetupError(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                     ": " + e.msg);
+    throw_yaml_error(path, e);
   }
   PortalConfig c;
   if (!root || root.IsNull()) return c;

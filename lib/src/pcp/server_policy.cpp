@@ -8,6 +8,7 @@
 
 #include "pktmap/error.hpp"
 #include "pktmap/pcp/message.hpp"
+#include "pktmap/yaml_error.hpp"
 
 namespace pktmap::pcp {
 
@@ -132,8 +133,7 @@ ServerPolicy parse_server_policy(const std::string& yaml_text, const std::string
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
-    throw SetupError(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                     ": " + e.msg);
+    throw_yaml_error(name, e);
   }
   ServerPolicy p;
   if (root.IsNull()) return p;

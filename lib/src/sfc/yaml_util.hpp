@@ -5,6 +5,7 @@
 #include <string>
 
 #include "pktmap/error.hpp"
+#include "pktmap/yaml_error.hpp"
 
 namespace pktmap::sfc::yaml {
 
@@ -37,8 +38,7 @@ inline YAML::Node load(const std::string& file, const char* what) {
   } catch (const YAML::BadFile&) {
     throw SetupError(file + ": cannot read " + what);
   } catch (const YAML::ParserException& e) {
-    throw SetupError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                     ": " + e.msg);
+    throw_yaml_error(file, e);
   }
 }
 
