@@ -94,6 +94,7 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
   r.spi = v.spi;
   r.si = v.si;
   r.md_type = v.md_type;
+  r.header = v.header;
   r.side = side_of(v.spi);
   if (v.payload.empty() && !v.oam) {  // congruent metadata: the SFF's business, never the SF's
     r.verdict = SffVerdict::relay_congruent;

@@ -49,9 +49,12 @@ class Run {
 
  private:
   void count_nsh(const SffResult& r);
+  void finish_counts();
   void drain();
   void returned(SfFrame* f);
+  SfResult deliver(FrameBuffer& buf, std::uint8_t side, std::int64_t ts);
   void classify(const SfFrame& f, const SfResult& r);
+  void classify_against(ByteView in, const FrameBuffer& buf, const SfResult& r);
 
   const ReplayOptions& opt_;
   ReplayReport& rep_;
@@ -59,8 +62,10 @@ class Run {
   std::unique_ptr<SfModel> sf_;
   Writer out_, to_sf_, unmatched_, rejected_;
   std::vector<Record> records_;
-  // transport_name() as string_views, filled at first use: no strlen per packet.
-  std::array<std::string_view, 8> transport_names_{};
+  // Packets per transport, counted in an array and named once at the end (in first-seen order).
+  std::array<std::uint64_t, 8> transport_counts_{};
+  std::array<std::uint8_t, 8> transport_order_{};
+  std::size_t transports_seen_ = 0;
   FrameBuffer scratch_;
 };
 
@@ -68,13 +73,15 @@ void Run::count_nsh(const SffResult& r) {
   ++rep_.nsh;
   if (r.md_type == 1) ++rep_.md1;
   if (r.md_type == 2) ++rep_.md2;
-  const auto t = static_cast<std::size_t>(r.transport);
-  if (t >= transport_names_.size()) {
-    rep_.transports.add(transport_name(r.transport));
-    return;
+  const auto t = static_cast<std::size_t>(r.transport) & (transport_counts_.size() - 1);
+  if (transport_counts_[t]++ == 0) transport_order_[transports_seen_++] = static_cast<std::uint8_t>(t);
+}
+
+void Run::finish_counts() {
+  for (std::size_t i = 0; i < transports_seen_; ++i) {
+    const std::uint8_t t = transport_order_[i];
+    rep_.transports.add(transport_name(static_cast<Transport>(t)), transport_counts_[t]);
   }
-  if (transport_names_[t].empty()) transport_names_[t] = transport_name(r.transport);
-  rep_.transports.add(transport_names_[t]);
 }
 
 void Run::emulated() {
@@ -88,7 +95,11 @@ void Run::emulated() {
   unmatched_ = open_writer(opt_.unmatched, src);
   rejected_ = open_writer(opt_.rejected, src);
   const bool emulate = opt_.emulate_sf;
-  if (emulate) {
+  // A transparent SF outside a tunnel hands every frame straight back, in order: no queue and no side
+  // records; accuracy compares with the header still in the input frame.
+  const bool direct = emulate && opt_.sf_direct && opt_.sf.transparent() && pc.mode.kind != ModeKind::vxlan;
+  if (emulate) rep_.accuracy_measured = true;
+  if (emulate && !direct) {
     SfModelConfig sf = opt_.sf;
     if (pc.mode.kind == ModeKind::vxlan) sf.vtep_port = pc.mode.vxlan.port;  // the SF terminates VXLAN
     sf_ = std::make_unique<SfModel>(sf);
@@ -96,7 +107,6 @@ void Run::emulated() {
     while (n < 4 * sf_->pool_size())
       n <<= 1;
     records_.resize(n);
-    rep_.accuracy_measured = true;
   }
   FrameBuffer phase1;
   report::Progress progress(opt_.show_progress ? src.file_size() : 0, false);
@@ -111,9 +121,9 @@ void Run::emulated() {
     if (rs != pcapio::ReadStatus::packet) continue;
     ++rep_.packets_in;
     if (opt_.show_progress) progress.tick(rep_.packets_in, src.bytes_read());
-    SfFrame* f = emulate ? sf_->acquire() : nullptr;
+    SfFrame* f = sf_ ? sf_->acquire() : nullptr;
     FrameBuffer& buf = f ? f->buf : phase1;
-    const SffResult r = proxy_->from_sff(p.data, p.ts_ns, p.number, buf, emulate);
+    const SffResult r = proxy_->from_sff(p.data, p.ts_ns, p.number, buf, f != nullptr);
     switch (r.verdict) {
       case SffVerdict::reject:
         rep_.rejected.add(r.outcome.name);
@@ -136,6 +146,10 @@ void Run::emulated() {
         count_nsh(r);
         ++rep_.to_sf;
         if (to_sf_) to_sf_->write(buf.view(), static_cast<std::uint32_t>(buf.size()), p.ts_ns);
+        if (direct) {
+          const SfResult back = deliver(buf, r.side, p.ts_ns);
+          classify_against(r.header, buf, back);
+        }
         if (f) {
           Record& rec = records_[p.number & (records_.size() - 1)];
           proxy_->nsh_store().release(rec.nsh);  // a packet the SF dropped: its record is simply replaced
@@ -154,7 +168,8 @@ void Run::emulated() {
   }
   rep_.interrupted = report::interrupted();
   progress.finish();
-  if (emulate) {
+  finish_counts();
+  if (sf_) {
     sf_->flush();
     drain();
     for (auto& rec : records_)
@@ -179,17 +194,22 @@ void Run::drain() {
 }
 
 void Run::returned(SfFrame* f) {
+  const SfResult r = deliver(f->buf, f->side, f->ts);
+  classify(*f, r);
+}
+
+SfResult Run::deliver(FrameBuffer& buf, std::uint8_t side, std::int64_t ts) {
   ++rep_.sf_returned;
-  if (unmatched_) scratch_.assign(f->buf.view());
-  const SfResult r = proxy_->to_sff(f->buf, f->side, f->ts);
+  if (unmatched_) scratch_.assign(buf.view());
+  const SfResult r = proxy_->to_sff(buf, side, ts);
   if (!r.outcome.ok()) {
     rep_.drops.add(r.outcome.name);
-    if (unmatched_) unmatched_->write(scratch_.view(), static_cast<std::uint32_t>(scratch_.size()), f->ts);
+    if (unmatched_) unmatched_->write(scratch_.view(), static_cast<std::uint32_t>(scratch_.size()), ts);
   } else {
     ++rep_.restored;
-    if (out_) out_->write(f->buf.view(), static_cast<std::uint32_t>(f->buf.size()), f->ts);
+    if (out_) out_->write(buf.view(), static_cast<std::uint32_t>(buf.size()), ts);
   }
-  if (sf_) classify(*f, r);
+  return r;
 }
 
 void Run::classify(const SfFrame& f, const SfResult& r) {
@@ -206,24 +226,29 @@ void Run::classify(const SfFrame& f, const SfResult& r) {
   }
   Record& rec = records_[f.pid & (records_.size() - 1)];
   if (rec.pid != f.pid || rec.nsh == kNoHeader) return;
-  if (!r.outcome.ok()) {
-    ++a.lost;
-  } else {
-    const ByteView in = proxy_->nsh_store().get(rec.nsh);
-    const std::uint8_t* got = f.buf.data() + r.nsh_offset;
-    const bool same_path = r.nsh_len >= 8 && std::memcmp(got + 4, in.data() + 4, 3) == 0 &&
-                           got[7] == static_cast<std::uint8_t>(in[7] - 1);
-    const bool same_rest = r.nsh_len == in.size() && std::memcmp(got, in.data(), 7) == 0 &&
-                           std::memcmp(got + 8, in.data() + 8, in.size() - 8) == 0;
-    if (same_path && same_rest)
-      ++a.exact;
-    else if (same_path)
-      ++a.path_only;
-    else
-      ++a.wrong_path;
-  }
+  classify_against(proxy_->nsh_store().get(rec.nsh), f.buf, r);
   proxy_->nsh_store().release(rec.nsh);
   rec = {};
+}
+
+// `in` is the NSH the packet entered with; the restored one must be it with SI - 1.
+void Run::classify_against(ByteView in, const FrameBuffer& buf, const SfResult& r) {
+  Accuracy& a = rep_.accuracy;
+  if (!r.outcome.ok()) {
+    ++a.lost;
+    return;
+  }
+  const std::uint8_t* got = buf.data() + r.nsh_offset;
+  const bool same_path = r.nsh_len >= 8 && in.size() >= 8 && std::memcmp(got + 4, in.data() + 4, 3) == 0 &&
+                         got[7] == static_cast<std::uint8_t>(in[7] - 1);
+  const bool same_rest = r.nsh_len == in.size() && std::memcmp(got, in.data(), 7) == 0 &&
+                         std::memcmp(got + 8, in.data() + 8, in.size() - 8) == 0;
+  if (same_path && same_rest)
+    ++a.exact;
+  else if (same_path)
+    ++a.path_only;
+  else
+    ++a.wrong_path;
 }
 
 void Run::phase2() {

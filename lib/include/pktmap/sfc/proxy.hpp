@@ -50,6 +50,7 @@ struct SffResult {
   std::uint8_t md_type = 0;
   std::uint8_t side = kSideForward;
   HeaderId nsh = kNoHeader;  // to_sf with keep_header: one reference for the caller to release
+  ByteView header;           // the NSH as received (in the input frame)
 };
 
 struct SfResult {

@@ -26,6 +26,9 @@ struct ReplayOptions {
   SfModelConfig sf;           // transparent by default
   bool emulate_sf = true;     // false for phase 1 (--to-sf --state-out without a return)
   bool show_progress = true;  // when stderr is a terminal
+  // A transparent SF returns each frame at once, skipping the emulated SF's queue (tests turn it off to
+  // check both paths agree).
+  bool sf_direct = true;
 };
 
 struct Accuracy {
