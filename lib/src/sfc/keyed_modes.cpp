@@ -48,12 +48,9 @@ FromSfResult KeyedMode::from_sf(FrameBuffer& frame, std::uint8_t side, std::int6
     detail::put_mac(frame.data(), reversed ? e.inner_src : e.inner_dst);
     detail::put_mac(frame.data() + 6, reversed ? e.inner_dst : e.inner_src);
   }
-  FromSfResult r = found(e, reversed, *nsh_, *outer_);
-  if (cfg_.per == Granularity::packet && !reversed)
-    table_.release(i);
-  else
-    table_.touch(i, ts);
-  return r;
+  if (cfg_.per == Granularity::packet && !reversed) return detail::found_once(table_, i, reversed);
+  table_.touch(i, ts);
+  return found(e, reversed);
 }
 
 // mac: one locally administered source MAC per key.

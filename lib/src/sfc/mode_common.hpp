@@ -23,13 +23,18 @@ inline void fill_entry(Entry& e, const ToSfPacket& p, HeaderStore& nsh, HeaderSt
   e.outer_l4_proto = p.outer_l4_proto;
 }
 
-// A result holding its own references (see FromSfResult).
-inline FromSfResult found(const Entry& e, bool reversed, HeaderStore& nsh, HeaderStore& outer) {
+// A result pointing at the table entry (see FromSfResult).
+inline FromSfResult found(const Entry& e, bool reversed) {
   FromSfResult r;
-  r.entry = e;
+  r.entry = &e;
   r.reversed = reversed;
-  nsh.retain(e.nsh);
-  outer.retain(e.outer);
+  return r;
+}
+// The same, for a per-packet key that goes once the caller has used it.
+inline FromSfResult found_once(MappingTable& table, std::uint32_t i, bool reversed) {
+  FromSfResult r = found(table.at(i), reversed);
+  r.release_from = &table;
+  r.release_index = i;
   return r;
 }
 

@@ -72,12 +72,9 @@ FromSfResult QinqMode::from_sf(FrameBuffer& frame, std::uint8_t side, std::int64
   frame.set_start(codec::pop_vlan_tag(frame.data()));
   const Entry& e = packets_.at(i);
   const bool reversed = side != kSideUnknown && side != e.side;
-  FromSfResult r = found(e, reversed, *nsh_, *outer_);
-  if (!reversed)
-    packets_.release(i);
-  else
-    packets_.touch(i, ts);
-  return r;
+  if (!reversed) return detail::found_once(packets_, i, reversed);
+  packets_.touch(i, ts);
+  return found(e, reversed);
 }
 
 TupleMode::TupleMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer, std::uint64_t tag,
@@ -116,7 +113,7 @@ FromSfResult TupleMode::from_sf(FrameBuffer& frame, std::uint8_t, std::int64_t t
   }
   if (i == MappingTable::kNil) return miss("key_unknown");
   table_.touch(i, ts);
-  return found(table_.at(i), reversed, *nsh_, *outer_);
+  return found(table_.at(i), reversed);
 }
 
 FiveTupleMode::FiveTupleMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer)

@@ -202,22 +202,23 @@ SfResult Proxy::to_sff(FrameBuffer& frame, std::uint8_t side, std::int64_t ts) {
     r.outcome = m.outcome;
     return r;
   }
-  Entry h = m.entry;  // holds one reference on h.nsh / h.outer
+  // Nothing below inserts into or removes from a table before m.finish(): the entries stay put.
+  const Entry* hp = m.entry;
   r.reversed = m.reversed;
   if (m.reversed) {
     std::uint32_t rev = 0;
     std::uint32_t pi = MappingTable::kNil;
-    if (!reverse_of(h.spi, rev))
+    if (!reverse_of(hp->spi, rev))
       r.outcome = unsupported("reverse_path_not_configured");
     else if ((pi = paths_.find(path_scope(rev))) == MappingTable::kNil)
       r.outcome = unsupported("reverse_path_unseen");
-    nsh_store_.release(h.nsh);
-    outer_store_.release(h.outer);
-    if (!r.outcome.ok()) return r;
-    h = paths_.at(pi);
-    nsh_store_.retain(h.nsh);
-    outer_store_.retain(h.outer);
+    if (!r.outcome.ok()) {
+      m.finish();
+      return r;
+    }
+    hp = &paths_.at(pi);
   }
+  const Entry& h = *hp;
   const ByteView nsh = nsh_store_.get(h.nsh);
   const ByteView outer = outer_store_.get(h.outer);
   bool ok = true;
@@ -239,8 +240,7 @@ SfResult Proxy::to_sff(FrameBuffer& frame, std::uint8_t side, std::int64_t ts) {
     r.nsh_offset = outer.size();
     r.nsh_len = nsh.size();
   }
-  nsh_store_.release(h.nsh);
-  outer_store_.release(h.outer);
+  m.finish();
   return r;
 }
 

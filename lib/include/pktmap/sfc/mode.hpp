@@ -82,12 +82,19 @@ struct ToSfPacket {
   std::uint8_t outer_ip_off = 0, outer_l4_off = 0, outer_ip_version = 0, outer_l4_proto = 0;
 };
 
-// On success `entry` is a copy holding one reference on its nsh and outer headers: the caller releases
-// them (the table entry itself may already be gone, e.g. per-packet keys are freed when retrieved).
+// On success `entry` points at the stored header in the mode's table, valid until the next call into the
+// mode. A per-packet key is removed only once the caller has restored the header from it: finish() does
+// that (no header copies or reference counting per returned packet).
 struct FromSfResult {
   Outcome outcome;
-  Entry entry;
-  bool reversed = false;  // the frame goes the other way from the entry (an SF-injected reply)
+  const Entry* entry = nullptr;
+  bool reversed = false;                 // the frame goes the other way from the entry (an SF-injected reply)
+  MappingTable* release_from = nullptr;  // per-packet key: removed by finish()
+  std::uint32_t release_index = 0;
+  void finish() {
+    if (release_from) release_from->release(release_index);
+    release_from = nullptr;
+  }
 };
 
 class Mode {
