@@ -29,12 +29,12 @@ bool NshTlvIterator::next(NshTlv& tlv) {
 }
 
 // RFC 8300 §2.2-2.5; rules listed in specs/sfc.md §1.1.
-Result<NshView> parse_nsh(ByteView data) {
-  NshView v;
+Outcome parse_nsh(ByteView data, NshView& v) {
+  v = NshView{};
   ByteReader r(data);
   auto w0 = r.be32();
   auto w1 = r.be32();
-  if (!w0 || !w1) return {v, truncated("nsh_truncated")};
+  if (!w0 || !w1) return truncated("nsh_truncated");
   v.version = static_cast<std::uint8_t>(*w0 >> 30);
   v.oam = (*w0 >> 29) & 1;
   v.u_bit = (*w0 >> 28) & 1;
@@ -46,11 +46,11 @@ Result<NshView> parse_nsh(ByteView data) {
   v.spi = *w1 >> 8;
   v.si = static_cast<std::uint8_t>(*w1 & 0xff);
   // Ver 01b is reserved for ever (MPLS ECMP); other non-zero versions are unknown formats.
-  if (v.version != 0) return {v, unsupported("nsh_version_unsupported")};
-  if (v.length < 2) return {v, invalid("nsh_length_too_short")};
-  if (v.md_type == nsh_md::type1 && v.length != 6) return {v, invalid("nsh_md1_length_not_6")};
+  if (v.version != 0) return unsupported("nsh_version_unsupported");
+  if (v.length < 2) return invalid("nsh_length_too_short");
+  if (v.md_type == nsh_md::type1 && v.length != 6) return invalid("nsh_md1_length_not_6");
   std::size_t hlen = v.header_len();
-  if (hlen > data.size()) return {v, truncated("nsh_length_exceeds_packet")};
+  if (hlen > data.size()) return truncated("nsh_length_exceeds_packet");
   v.header = data.first(hlen);
   v.context = data.subspan(kNshBaseLen, hlen - kNshBaseLen);
   v.payload = data.subspan(hlen);
@@ -58,14 +58,20 @@ Result<NshView> parse_nsh(ByteView data) {
     // §2.5.1: each TLV is 4 bytes of header plus its value rounded up to 4; all must fit in Length.
     ByteReader t(v.context);
     while (!t.empty()) {
-      if (!t.has(4)) return {v, invalid("nsh_tlv_truncated")};
+      if (!t.has(4)) return invalid("nsh_tlv_truncated");
       auto len = t.peek_u8(3);
       std::size_t padded = (std::size_t{*len & 0x7fu} + 3) & ~std::size_t{3};
-      if (!t.skip(4) || !t.skip(padded)) return {v, invalid("nsh_tlv_overrun")};
+      if (!t.skip(4) || !t.skip(padded)) return invalid("nsh_tlv_overrun");
       if (v.tlv_count < 255) ++v.tlv_count;
     }
   }
-  return v;
+  return ok_outcome();
+}
+
+Result<NshView> parse_nsh(ByteView data) {
+  NshView v;
+  const Outcome o = parse_nsh(data, v);
+  return {v, o};
 }
 
 Outcome check_nsh_policy(const NshView& v, const NshPolicy& policy) {

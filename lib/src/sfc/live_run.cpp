@@ -44,8 +44,9 @@ void swap_bytes(std::uint8_t* a, std::uint8_t* b, std::size_t n) {
 }
 
 void turn_outer(FrameBuffer& f) {
-  auto loc = locate_nsh(f.view());
-  if (!loc || loc->transport == Transport::none) return;
+  NshLocation found;
+  if (!locate_nsh(f.view(), found).ok() || found.transport == Transport::none) return;
+  const NshLocation* loc = &found;
   std::uint8_t* p = f.data();
   swap_bytes(p, p + 6, 6);
   if (loc->ip_version == 4) swap_bytes(p + loc->ip_off + 12, p + loc->ip_off + 16, 4);

@@ -26,7 +26,7 @@ std::size_t pow2_at_least(std::size_t n) {
 MappingTable::MappingTable(std::size_t capacity, std::int64_t idle_ns, FullPolicy policy,
                            HeaderStore& nsh_store, HeaderStore& outer_store)
     : entries_(capacity),
-      index_(pow2_at_least(capacity * 2), kNil),
+      index_(pow2_at_least(capacity * 2)),
       nsh_store_(&nsh_store),
       outer_store_(&outer_store),
       idle_ns_(idle_ns),
@@ -45,45 +45,47 @@ void MappingTable::expire_due(std::int64_t now_ns) {
 
 std::uint32_t MappingTable::find(const ScopeKey& scope, std::uint64_t h) const {
   const std::size_t mask = index_.size() - 1;
-  for (std::size_t i = home(h); index_[i] != kNil; i = (i + 1) & mask) {
-    const Entry& e = entries_[index_[i]];
-    if (e.hash == h && e.scope == scope) return index_[i];
-  }
+  const auto tag = static_cast<std::uint32_t>(h);
+  for (std::size_t i = home(h); index_[i].entry != kNil; i = (i + 1) & mask)
+    if (index_[i].tag == tag && entries_[index_[i].entry].scope == scope) return index_[i].entry;
   return kNil;
 }
 
 std::uint32_t MappingTable::insert(const ScopeKey& scope, std::int64_t ts, std::uint64_t hash) {
-  if (free_.empty() && unused_ == entries_.size()) {
-    if (policy_ == FullPolicy::refuse || oldest_ == kNil) {
-      ++counters_.refused;
-      return kNil;
-    }
-    remove(oldest_);
-    ++counters_.evicted;
-  }
   std::uint32_t i;
   if (!free_.empty()) {
     i = free_.back();
     free_.pop_back();
-  } else {
+  } else if (unused_ < entries_.size()) {
     i = static_cast<std::uint32_t>(unused_++);
+  } else {
+    if (policy_ == FullPolicy::refuse || oldest_ == kNil) {
+      ++counters_.refused;
+      return kNil;
+    }
+    i = oldest_;  // evicted in place: its cell is reused at once, without a trip through the free list
+    remove_in_place(i);
+    ++counters_.evicted;
   }
   Entry& e = entries_[i];
   e = Entry{};
   e.scope = scope;
-  e.hash = hash;
   e.last_ts = ts;
   e.in_use = true;
-  const std::size_t mask = index_.size() - 1;
-  std::size_t slot = home(e.hash);
-  while (index_[slot] != kNil)
-    slot = (slot + 1) & mask;
-  index_[slot] = i;
+  add_index(i, hash);
   link_newest(i);
   ++size_;
   ++counters_.inserted;
   if (size_ > counters_.peak) counters_.peak = size_;
   return i;
+}
+
+void MappingTable::add_index(std::uint32_t i, std::uint64_t hash) {
+  const std::size_t mask = index_.size() - 1;
+  std::size_t slot = home(hash);
+  while (index_[slot].entry != kNil)
+    slot = (slot + 1) & mask;
+  index_[slot] = {i, static_cast<std::uint32_t>(hash)};
 }
 
 void MappingTable::touch(std::uint32_t i, std::int64_t ts) {
@@ -95,15 +97,19 @@ void MappingTable::touch(std::uint32_t i, std::int64_t ts) {
 }
 
 void MappingTable::remove(std::uint32_t i) {
+  if (!entries_[i].in_use) return;
+  remove_in_place(i);
+  free_.push_back(i);
+}
+
+void MappingTable::remove_in_place(std::uint32_t i) {
   Entry& e = entries_[i];
-  if (!e.in_use) return;
   erase_index(i);
   unlink(i);
   nsh_store_->release(e.nsh);
   outer_store_->release(e.outer);
   e.in_use = false;
   e.nsh = e.outer = kNoHeader;
-  free_.push_back(i);
   --size_;
 }
 
@@ -117,13 +123,8 @@ bool MappingTable::restore(std::uint32_t i, const Entry& src) {
   if (i >= entries_.size() || entries_[i].in_use) return false;
   Entry& e = entries_[i];
   e = src;
-  e.hash = e.scope.hash();
   e.in_use = true;
-  const std::size_t mask = index_.size() - 1;
-  std::size_t slot = home(e.hash);
-  while (index_[slot] != kNil)
-    slot = (slot + 1) & mask;
-  index_[slot] = i;
+  add_index(i, e.scope.hash());
   link_newest(i);
   ++size_;
   if (size_ > counters_.peak) counters_.peak = size_;
@@ -159,23 +160,24 @@ void MappingTable::link_newest(std::uint32_t i) {
   if (oldest_ == kNil) oldest_ = i;
 }
 
+// Backward-shift deletion (no tombstones); homes come from the cells' tags, not from the entries.
 void MappingTable::erase_index(std::uint32_t idx) {
   const std::size_t mask = index_.size() - 1;
-  std::size_t i = home(entries_[idx].hash);
-  while (index_[i] != idx)
+  std::size_t i = home(entries_[idx].scope.hash());
+  while (index_[i].entry != idx)
     i = (i + 1) & mask;
   std::size_t j = i;
   for (;;) {
     j = (j + 1) & mask;
-    if (index_[j] == kNil) break;
-    const std::size_t k = home(entries_[index_[j]].hash);
+    if (index_[j].entry == kNil) break;
+    const std::size_t k = home(index_[j].tag);
     const bool home_between = i <= j ? (i < k && k <= j) : (i < k || k <= j);
     if (!home_between) {
       index_[i] = index_[j];
       i = j;
     }
   }
-  index_[i] = kNil;
+  index_[i] = Slot{};
 }
 
 }  // namespace pktmap::sfc

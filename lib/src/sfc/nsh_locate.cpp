@@ -39,12 +39,12 @@ std::size_t offset_in(ByteView inner, ByteView frame) {
   return static_cast<std::size_t>(inner.data() - frame.data());
 }
 
-// Ethernet (+ tags) -> ethertype and the bytes after it.
+// Ethernet (+ tags) -> ethertype and the bytes after it. Only the type field is read: the addresses are
+// not needed to find the NSH.
 Outcome l2(ByteView frame, std::uint16_t& type, ByteView& payload) {
-  auto eth = codec::parse_ethernet(frame);
-  if (!eth) return eth.outcome();
-  type = eth->ethertype;
-  payload = eth->payload;
+  if (frame.size() < codec::kEthernetHeaderLen) return truncated("ethernet_truncated");
+  type = load_be16(frame.data() + 12);
+  payload = frame.subspan(codec::kEthernetHeaderLen);
   if (codec::is_vlan_tpid(type)) {
     auto tags = codec::parse_vlan_stack(type, payload);
     if (!tags) return tags.outcome();
@@ -54,66 +54,71 @@ Outcome l2(ByteView frame, std::uint16_t& type, ByteView& payload) {
   return ok_outcome();
 }
 
-Result<NshLocation> at_nsh(ByteView frame, ByteView nsh_bytes, Transport t, NshLocation loc) {
-  auto v = codec::parse_nsh(nsh_bytes);
-  if (!v) return v.outcome();
-  loc.transport = t;
-  loc.nsh = *v;
+Outcome at_nsh(ByteView frame, ByteView nsh_bytes, Transport t, NshLocation& loc) {
+  if (Outcome o = codec::parse_nsh(nsh_bytes, loc.nsh); !o.ok()) return o;
   loc.nsh_offset = offset_in(nsh_bytes, frame);
   if (loc.nsh_offset > kMaxOuterLen) return unsupported("outer_too_long");
-  return loc;
+  loc.transport = t;
+  return ok_outcome();
 }
 }  // namespace
 
-Result<NshLocation> locate_nsh(ByteView frame) {
-  NshLocation loc;
+Outcome locate_nsh(ByteView frame, NshLocation& loc) {
+  loc.transport = Transport::none;
+  loc.nsh_offset = 0;
+  loc.ip_off = loc.l4_off = loc.ip_version = loc.l4_proto = 0;
   std::uint16_t type = 0;
   ByteView rest;
   if (Outcome o = l2(frame, type, rest); !o.ok()) return o;
   if (type == codec::ethertype::nsh) return at_nsh(frame, rest, Transport::ethernet, loc);
   std::uint8_t proto = 0;
   ByteView l4;
+  std::uint8_t ip_version = 0;
   if (type == codec::ethertype::ipv4) {
     auto ip = codec::parse_ipv4(rest);
     if (!ip) return ip.outcome();
-    if (ip->is_fragment) return loc;  // fragmented tunnels are passed through, not reassembled
+    if (ip->is_fragment) return ok_outcome();  // fragmented tunnels are passed through, not reassembled
     proto = ip->protocol;
     l4 = ip->payload;
-    loc.ip_version = 4;
+    ip_version = 4;
   } else if (type == codec::ethertype::ipv6) {
     auto ip = codec::parse_ipv6(rest);
     if (!ip) return ip.outcome();
-    if (ip->is_fragment) return loc;
+    if (ip->is_fragment) return ok_outcome();
     proto = ip->upper_proto;
     l4 = ip->upper;
-    loc.ip_version = 6;
+    ip_version = 6;
   } else {
-    return loc;
+    return ok_outcome();
   }
-  loc.ip_off = static_cast<std::uint8_t>(std::min<std::size_t>(offset_in(rest, frame), 255));
-  loc.l4_off = static_cast<std::uint8_t>(std::min<std::size_t>(offset_in(l4, frame), 255));
-  loc.l4_proto = proto;
+  // Tunnel fields are recorded only for a tunnel that carries NSH (transport none leaves them zero).
+  auto tunnel = [&](ByteView nsh_bytes, Transport t) {
+    loc.ip_version = ip_version;
+    loc.ip_off = static_cast<std::uint8_t>(std::min<std::size_t>(offset_in(rest, frame), 255));
+    loc.l4_off = static_cast<std::uint8_t>(std::min<std::size_t>(offset_in(l4, frame), 255));
+    loc.l4_proto = proto;
+    return at_nsh(frame, nsh_bytes, t, loc);
+  };
   if (proto == kProtoGre) {
     auto gre = codec::parse_gre(l4);
     if (!gre) return gre.outcome();
-    if (gre->protocol_type == codec::ethertype::nsh) return at_nsh(frame, gre->payload, Transport::gre, loc);
-    return NshLocation{};
+    if (gre->protocol_type == codec::ethertype::nsh) return tunnel(gre->payload, Transport::gre);
+    return ok_outcome();
   }
-  if (proto != kProtoUdp) return NshLocation{};
+  if (proto != kProtoUdp) return ok_outcome();
   auto udp = codec::parse_udp(l4);
   if (!udp) return udp.outcome();
-  if (udp->dport != codec::kVxlanGpePort) return NshLocation{};
+  if (udp->dport != codec::kVxlanGpePort) return ok_outcome();
   auto gpe = codec::parse_vxlan_gpe(udp->payload);
   if (!gpe) return gpe.outcome();
-  if (gpe->effective_next_proto() == codec::gpe_np::nsh)
-    return at_nsh(frame, gpe->payload, Transport::vxlan_gpe, loc);
+  if (gpe->effective_next_proto() == codec::gpe_np::nsh) return tunnel(gpe->payload, Transport::vxlan_gpe);
   if (gpe->effective_next_proto() == codec::gpe_np::ethernet) {
     std::uint16_t inner_type = 0;
     ByteView inner;
     if (Outcome o = l2(gpe->payload, inner_type, inner); !o.ok()) return o;
-    if (inner_type == codec::ethertype::nsh) return at_nsh(frame, inner, Transport::vxlan_gpe_eth, loc);
+    if (inner_type == codec::ethertype::nsh) return tunnel(inner, Transport::vxlan_gpe_eth);
   }
-  return NshLocation{};
+  return ok_outcome();
 }
 
 void normalize_outer(MutableByteView outer, const NshLocation& loc) {

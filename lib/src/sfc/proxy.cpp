@@ -79,12 +79,13 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
   SffResult r;
   mode_->expire(ts);
   paths_.expire(ts);
-  auto loc = locate_nsh(frame);
-  if (!loc) {
+  NshLocation where;
+  if (Outcome o = locate_nsh(frame, where); !o.ok()) {
     r.verdict = SffVerdict::reject;
-    r.outcome = loc.outcome();
+    r.outcome = o;
     return r;
   }
+  const NshLocation* loc = &where;
   if (loc->transport == Transport::none) {
     r.verdict = SffVerdict::relay_not_nsh;
     return r;

@@ -86,6 +86,8 @@ class NshTlvIterator {
 // nsh_length_exceeds_packet (captured bytes end inside the header: truncated), nsh_tlv_truncated,
 // nsh_tlv_overrun (a TLV's padded value runs past Length).
 Result<NshView> parse_nsh(ByteView data);
+// The same into v (no copy of the view: the SFC proxy's per-packet path).
+Outcome parse_nsh(ByteView data, NshView& v);
 
 struct NshPolicy {
   bool forward_oam = false;         // RFC 8300 §2.2: off by default

@@ -26,7 +26,6 @@ enum class FullPolicy : std::uint8_t { evict_oldest, refuse };
 
 struct Entry {
   ScopeKey scope;
-  std::uint64_t hash = 0;
   HeaderId nsh = kNoHeader;    // interned NSH as received (SI not yet decremented)
   HeaderId outer = kNoHeader;  // interned outer encapsulation (everything before the NSH), lengths zeroed
   std::int64_t last_ts = 0;    // last witnessed (to the SF) or retrieved (from the SF), ns
@@ -108,16 +107,25 @@ class MappingTable {
   }
 
  private:
+  // An index cell: the entry and the low 32 bits of its scope's hash, so that probing and deletion never
+  // touch an entry whose hash differs (one cache line per lookup instead of one per probe).
+  struct Slot {
+    std::uint32_t entry = kNil;
+    std::uint32_t tag = 0;
+  };
   [[nodiscard]] std::size_t home(std::uint64_t hash) const { return hash & (index_.size() - 1); }
   void unlink(std::uint32_t i);
   void link_newest(std::uint32_t i);
+  void add_index(std::uint32_t i, std::uint64_t hash);
+  // remove() without returning the entry to the free list (insert() reuses it at once).
+  void remove_in_place(std::uint32_t i);
   void erase_index(std::uint32_t i);
   void expire_due(std::int64_t now_ns);
 
   std::vector<Entry> entries_;
-  std::vector<std::uint32_t> free_;   // removed entries, reused first (LIFO)
-  std::size_t unused_ = 0;            // entries [unused_, capacity) were never handed out
-  std::vector<std::uint32_t> index_;  // scope hash -> entry index, kNil empty
+  std::vector<std::uint32_t> free_;  // removed entries, reused first (LIFO)
+  std::size_t unused_ = 0;           // entries [unused_, capacity) were never handed out
+  std::vector<Slot> index_;          // open addressing over scope hashes, entry kNil = empty
   HeaderStore* nsh_store_;
   HeaderStore* outer_store_;
   std::int64_t idle_ns_;

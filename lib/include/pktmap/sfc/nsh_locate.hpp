@@ -28,8 +28,14 @@ struct NshLocation {
 
 // Outcomes: the first codec outcome on the way (e.g. ethernet_truncated, ipv4_truncated,
 // nsh_length_too_short), or outer_too_long. A frame that is well formed but carries no NSH is ok with
-// transport none.
-Result<NshLocation> locate_nsh(ByteView frame);
+// transport none. Fills loc in place (no copy of the view per packet).
+Outcome locate_nsh(ByteView frame, NshLocation& loc);
+// The same as a value, for callers off the per-packet path (tests, fuzz targets).
+inline Result<NshLocation> locate_nsh(ByteView frame) {
+  NshLocation loc;
+  const Outcome o = locate_nsh(frame, loc);
+  return {loc, o};
+}
 
 // Zeroes the per-packet fields of the outer headers (IPv4 total length, id, checksum; IPv6 payload length;
 // UDP length, checksum; GRE checksum) so that outers of one tunnel intern to one copy.
