@@ -30,11 +30,16 @@ bool NshTlvIterator::next(NshTlv& tlv) {
 
 // RFC 8300 §2.2-2.5; rules listed in specs/sfc.md §1.1.
 Outcome parse_nsh(ByteView data, NshView& v) {
-  v = NshView{};
+  // Every field is assigned below (no clearing of the whole view first: this runs once per packet).
+  v.header = v.context = v.payload = {};
+  v.tlv_count = 0;
   ByteReader r(data);
   auto w0 = r.be32();
   auto w1 = r.be32();
-  if (!w0 || !w1) return truncated("nsh_truncated");
+  if (!w0 || !w1) {
+    v = NshView{};
+    return truncated("nsh_truncated");
+  }
   v.version = static_cast<std::uint8_t>(*w0 >> 30);
   v.oam = (*w0 >> 29) & 1;
   v.u_bit = (*w0 >> 28) & 1;

@@ -34,17 +34,4 @@ void write_vlan_tag(ByteWriter& w, const VlanTag& tag, std::uint16_t next_ethert
   w.be16(next_ethertype);
 }
 
-std::uint8_t* push_vlan_tag(std::uint8_t* frame, const VlanTag& tag) {
-  std::uint8_t* start = frame - 4;
-  std::memmove(start, frame, 12);
-  store_be16(start + 12, tag.tpid);
-  store_be16(start + 14, tag.tci());
-  return start;
-}
-
-std::uint8_t* pop_vlan_tag(std::uint8_t* frame) {
-  std::memmove(frame + 4, frame, 12);
-  return frame + 4;
-}
-
 }  // namespace pktmap::codec

@@ -206,7 +206,7 @@ PacketSource::~PacketSource() {
   if (pcap_) pcap_close(pcap_);
 }
 
-ReadStatus PacketSource::next(Packet& out) {
+ReadStatus PacketSource::next_slow(Packet& out) {
   while (mapped_) {
     // The end of the file as it was at open, or any record that is not plain: libpcap takes over from here.
     if (offset_ + 16 > file_size_ || !map_window(offset_, 16)) {

@@ -49,7 +49,8 @@ Proxy::Proxy(const ProxyConfig& cfg)
 // always carry the header interned last time for that path: a byte compare against that copy finds the id.
 // The cache holds no reference; holds() checks the slot is still live with these exact bytes, and the store
 // keeps one copy per distinct header, so a match is the id intern() would return.
-HeaderId Proxy::intern_for_path(HeaderStore& store, HeaderCache& cache, std::uint32_t spi, ByteView bytes) {
+[[gnu::always_inline]] inline HeaderId Proxy::intern_for_path(HeaderStore& store, HeaderCache& cache,
+                                                              std::uint32_t spi, ByteView bytes) {
   HeaderId& c = cache[spi & (cache.size() - 1)];
   if (store.holds(c, bytes)) {
     store.retain(c);
@@ -77,8 +78,7 @@ bool Proxy::reverse_of(std::uint32_t spi, std::uint32_t& out) const {
 SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial, FrameBuffer& to_sf,
                           bool keep_header) {
   SffResult r;
-  mode_->expire(ts);
-  paths_.expire(ts);
+  expire(ts);
   NshLocation where;
   if (Outcome o = locate_nsh(frame, where); !o.ok()) {
     r.verdict = SffVerdict::reject;
@@ -142,9 +142,14 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
     }
   }
   // Intern the header and the normalized outer headers (only the first nsh_offset bytes are used).
-  std::array<std::uint8_t, kMaxOuterLen> outer;
-  std::memcpy(outer.data(), frame.data(), loc->nsh_offset);
-  normalize_outer(MutableByteView(outer.data(), loc->nsh_offset), *loc);
+  // Tunnels are interned with their per-packet fields zeroed; a bare Ethernet header is interned as it is.
+  std::array<std::uint8_t, kMaxOuterLen> normalized;
+  ByteView outer = frame.first(loc->nsh_offset);
+  if (loc->ip_version != 0 || loc->l4_proto != 0) {
+    std::memcpy(normalized.data(), frame.data(), loc->nsh_offset);
+    normalize_outer(MutableByteView(normalized.data(), loc->nsh_offset), *loc);
+    outer = ByteView(normalized.data(), loc->nsh_offset);
+  }
   ToSfPacket p;
   p.spi = v.spi;
   p.si = v.si;
@@ -154,7 +159,7 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
   p.serial = serial;
   p.tuple = tp;
   p.nsh = intern_for_path(nsh_store_, nsh_cache_, v.spi, v.header);
-  p.outer = intern_for_path(outer_store_, outer_cache_, v.spi, ByteView(outer.data(), loc->nsh_offset));
+  p.outer = intern_for_path(outer_store_, outer_cache_, v.spi, outer);
   p.outer_ip_off = loc->ip_off;
   p.outer_l4_off = loc->l4_off;
   p.outer_ip_version = loc->ip_version;
@@ -196,8 +201,7 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
 
 SfResult Proxy::to_sff(FrameBuffer& frame, std::uint8_t side, std::int64_t ts) {
   SfResult r;
-  mode_->expire(ts);
-  paths_.expire(ts);
+  expire(ts);
   FromSfResult m = mode_->from_sf(frame, side, ts);
   if (!m.outcome.ok()) {
     r.outcome = m.outcome;

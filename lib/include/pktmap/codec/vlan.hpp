@@ -3,6 +3,7 @@
 //  | TPID (16) | PCP (3) | DEI (1) | VID (12) |   -- the TPID is the ethertype slot before the tag
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "pktmap/codec/outcome.hpp"
 #include "pktmap/wire/byte_view.hpp"
@@ -45,10 +46,27 @@ Result<VlanStack> parse_vlan_stack(std::uint16_t type, ByteView data);
 // Writes the 2-byte TCI followed by the next ethertype (the TPID itself is the previous header's type field).
 void write_vlan_tag(ByteWriter& w, const VlanTag& tag, std::uint16_t next_ethertype);
 
-// In-place push/pop on an Ethernet frame with headroom: only the 12 MAC bytes move.
+// In-place push/pop on an Ethernet frame with headroom: only the 12 MAC bytes move, through registers
+// (inline, fixed size: the proxy does this twice per packet).
 // push: `frame` must have 4 writable bytes before it; returns the new frame start (frame - 4).
-std::uint8_t* push_vlan_tag(std::uint8_t* frame, const VlanTag& tag);
+inline std::uint8_t* push_vlan_tag(std::uint8_t* frame, const VlanTag& tag) {
+  std::uint8_t macs[12];
+  std::memcpy(macs, frame, 12);
+  std::uint8_t* start = frame - 4;
+  std::memcpy(start, macs, 12);
+  const std::uint16_t tci = tag.tci();
+  start[12] = static_cast<std::uint8_t>(tag.tpid >> 8);
+  start[13] = static_cast<std::uint8_t>(tag.tpid);
+  start[14] = static_cast<std::uint8_t>(tci >> 8);
+  start[15] = static_cast<std::uint8_t>(tci);
+  return start;
+}
 // pop: removes the first tag (the frame must hold at least 18 bytes); returns the new start (frame + 4).
-std::uint8_t* pop_vlan_tag(std::uint8_t* frame);
+inline std::uint8_t* pop_vlan_tag(std::uint8_t* frame) {
+  std::uint8_t macs[12];
+  std::memcpy(macs, frame, 12);
+  std::memcpy(frame + 4, macs, 12);
+  return frame + 4;
+}
 
 }  // namespace pktmap::codec

@@ -7,6 +7,7 @@
 // checks the file, and takes over at the first record that is anything but plain (truncated, longer than
 // the snapshot length, ...) so errors and edge cases behave exactly as libpcap's.
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "pktmap/pcapio/packet.hpp"
@@ -37,7 +38,28 @@ class PacketSource {
   ~PacketSource();
 
   // Next packet matching the filter. On `error`, error() says what and where.
-  [[nodiscard]] ReadStatus next(Packet& out);
+  [[nodiscard]] ReadStatus next(Packet& out) {
+    // Inline, the common case: an unfiltered record wholly inside the current map window.
+    if (mapped_ && !filter_ && map_ && offset_ >= map_off_) {
+      const std::uint64_t at = offset_ - map_off_;
+      if (at + 16 <= map_len_) {
+        std::uint32_t rec[4];
+        std::memcpy(rec, map_ + at, sizeof rec);
+        if (rec[2] <= snaplen_ && at + 16 + rec[2] <= map_len_) {
+          ++records_;
+          offset_ += 16 + std::uint64_t{rec[2]};
+          out.data = ByteView(map_ + at + 16, rec[2]);
+          out.wire_len = rec[3];
+          // libpcap's reading of the same fields: 32-bit signed seconds and fraction, scaled to nanoseconds.
+          out.ts_ns = std::int64_t{static_cast<std::int32_t>(rec[0])} * 1000000000 +
+                      std::int64_t{static_cast<std::int32_t>(rec[1])} * (map_nano_ ? 1 : 1000);
+          out.number = records_;
+          return ReadStatus::packet;
+        }
+      }
+    }
+    return next_slow(out);
+  }
   [[nodiscard]] int linktype() const { return linktype_; }
   [[nodiscard]] bool nanosecond() const { return nano_; }
   [[nodiscard]] const std::string& name() const { return name_; }
@@ -54,6 +76,7 @@ class PacketSource {
  private:
   struct OfflineFilter;
   PacketSource() = default;
+  ReadStatus next_slow(Packet& out);
   void set_filter(const std::string& bpf_filter);
   void start_mapped(const std::string& path);
   bool map_window(std::uint64_t at, std::size_t need);

@@ -88,6 +88,13 @@ class Proxy {
   // Last header interned per SPI (direct-mapped on the low SPI bits); see intern_for_path().
   using HeaderCache = std::array<HeaderId, 1024>;
   HeaderId intern_for_path(HeaderStore& store, HeaderCache& cache, std::uint32_t spi, ByteView bytes);
+  // Idle expiry, once per packet timestamp (a frame's return at the time it left finds nothing new due).
+  void expire(std::int64_t ts) {
+    if (ts == expired_at_) return;
+    expired_at_ = ts;
+    mode_->expire(ts);
+    paths_.expire(ts);
+  }
 
   ProxyConfig cfg_;
   HeaderStore nsh_store_;
@@ -97,6 +104,7 @@ class Proxy {
   std::unordered_map<std::uint32_t, std::uint32_t> pair_of_;  // both directions
   std::unordered_map<std::uint32_t, std::uint8_t> side_;
   std::uint16_t ip_id_ = 0;
+  std::int64_t expired_at_ = INT64_MIN;
   HeaderCache nsh_cache_;
   HeaderCache outer_cache_;
 };
