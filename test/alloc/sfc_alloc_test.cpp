@@ -9,6 +9,7 @@
 #include "pktmap/pcapio/packet_source.hpp"
 #include "pktmap/pcapio/pcap_writer.hpp"
 #include "pktmap/sfc/proxy.hpp"
+#include "pktmap/sfc/replay.hpp"
 #include "pktmap/sfc/sf_model.hpp"
 
 #include "counting_new.hpp"
@@ -105,6 +106,45 @@ int main(int argc, char** argv) {
     g_counting = false;
     std::printf("pcap read + write: %zu packets, %zu allocations\n", copied, g_allocs);
     if (g_allocs != 0 || copied != frames.size()) ++failures;
+  }
+  // Whole runs of sfcproxy-replay's engine (reader, proxy, SF, writer, report): a capture four times as long
+  // must cost exactly as many allocations (set-up only), through the direct path of a transparent SF and
+  // through the emulated SF's queue.
+  {
+    const std::string dir = argc > 2 ? argv[2] : "/tmp";
+    std::size_t allocs[2][2] = {};
+    for (int copies : {1, 4}) {
+      const std::string path = dir + "/sfc_alloc_test_x" + std::to_string(copies) + ".pcap";
+      {
+        pcapio::PcapWriter w(path, src.linktype(), true);
+        std::int64_t ts = 1'700'000'000'000'000'000;
+        for (int c = 0; c < copies; ++c)
+          for (const auto& f : frames)
+            w.write(ByteView(f.data(), f.size()), static_cast<std::uint32_t>(f.size()), ts += 1000);
+        w.commit();
+      }
+      for (int queued = 0; queued < 2; ++queued) {
+        ReplayOptions o;
+        o.input = path;
+        o.out = dir + "/sfc_alloc_test_out.pcap";
+        o.proxy.mode.kind = ModeKind::vlan;
+        o.proxy.mode.per = Granularity::flow;
+        o.show_progress = false;
+        if (queued) o.sf.reorder_window = 4;
+        g_allocs = 0;
+        g_counting = true;
+        const ReplayReport rep = run_replay(o);
+        g_counting = false;
+        allocs[copies == 4][queued] = g_allocs;
+        if (rep.restored == 0) ++failures;
+      }
+    }
+    for (int queued = 0; queued < 2; ++queued) {
+      std::printf("run_replay (%s): %zu allocations for the capture, %zu for it four times over\n",
+                  queued ? "emulated SF queue" : "transparent SF, direct", allocs[0][queued],
+                  allocs[1][queued]);
+      if (allocs[0][queued] != allocs[1][queued]) ++failures;
+    }
   }
   if (packets == 0) {
     std::printf("no packets: the test would prove nothing\n");

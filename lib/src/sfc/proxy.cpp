@@ -79,13 +79,12 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
                           bool keep_header) {
   SffResult r;
   expire(ts);
-  NshLocation where;
-  if (Outcome o = locate_nsh(frame, where); !o.ok()) {
+  if (Outcome o = locate_nsh(frame, where_); !o.ok()) {
     r.verdict = SffVerdict::reject;
     r.outcome = o;
     return r;
   }
-  const NshLocation* loc = &where;
+  const NshLocation* loc = &where_;
   if (loc->transport == Transport::none) {
     r.verdict = SffVerdict::relay_not_nsh;
     return r;

@@ -105,6 +105,7 @@ class Proxy {
   std::unordered_map<std::uint32_t, std::uint8_t> side_;
   std::uint16_t ip_id_ = 0;
   std::int64_t expired_at_ = INT64_MIN;
+  NshLocation where_;  // the current input frame's NSH (a member: no per-packet construction)
   HeaderCache nsh_cache_;
   HeaderCache outer_cache_;
 };
