@@ -47,17 +47,16 @@ Proxy::Proxy(const ProxyConfig& cfg)
 
 // Hashing every packet's header to intern it dominated the per-packet cost, yet the packets of a path nearly
 // always carry the header interned last time for that path: a byte compare against that copy finds the id.
-// The cache holds no reference; holds() checks the slot is still live with these exact bytes, and the store
-// keeps one copy per distinct header, so a match is the id intern() would return.
+// Each cache slot holds one reference on the header it names, so a hit takes none (the header lives at least
+// until the slot names another) and the packet has nothing to release when it is done.
 [[gnu::always_inline]] inline HeaderId Proxy::intern_for_path(HeaderStore& store, HeaderCache& cache,
                                                               std::uint32_t spi, ByteView bytes) {
   HeaderId& c = cache[spi & (cache.size() - 1)];
-  if (store.holds(c, bytes)) {
-    store.retain(c);
-    return c;
-  }
-  const HeaderId id = store.intern(bytes);
-  if (id != kNoHeader) c = id;
+  if (store.holds(c, bytes)) return c;
+  const HeaderId id = store.intern(bytes);  // the slot's reference
+  if (id == kNoHeader) return id;
+  store.release(c);
+  c = id;
   return id;
 }
 
@@ -164,8 +163,6 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
   p.outer_ip_version = loc->ip_version;
   p.outer_l4_proto = loc->l4_proto;
   if (p.nsh == kNoHeader || p.outer == kNoHeader) {
-    nsh_store_.release(p.nsh);
-    outer_store_.release(p.outer);
     r.outcome = unsupported("header_store_full");
     return r;
   }
@@ -193,8 +190,6 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
       nsh_store_.retain(p.nsh);
     }
   }
-  nsh_store_.release(p.nsh);
-  outer_store_.release(p.outer);
   return r;
 }
 
