@@ -43,7 +43,7 @@ FromSfResult KeyedMode::from_sf(FrameBuffer& frame, std::uint8_t side, std::int6
   }
   if (!table_.live(i)) return miss("key_unknown");
   Entry& e = table_.at(i);
-  if (uses_side() && side != kSideUnknown && side != e.side) reversed = true;
+  if (side != kSideUnknown && side != e.side && uses_side()) reversed = true;
   if (e.has_inner_macs) {  // put back the payload frame's own addresses (swapped for a reply)
     detail::put_mac(frame.data(), reversed ? e.inner_src : e.inner_dst);
     detail::put_mac(frame.data() + 6, reversed ? e.inner_dst : e.inner_src);

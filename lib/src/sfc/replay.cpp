@@ -240,10 +240,16 @@ void Run::classify_against(ByteView in, const FrameBuffer& buf, const SfResult& 
   }
   const std::uint8_t* got = buf.data() + r.nsh_offset;
   const std::size_t n = in.size();
-  if (r.nsh_len == n && n >= 8 && got[7] == static_cast<std::uint8_t>(in[7] - 1) &&
-      std::memcmp(got, in.data(), 7) == 0 && std::memcmp(got + 8, in.data() + 8, n - 8) == 0) {
-    ++a.exact;  // the common case, in two compares
-    return;
+  if (r.nsh_len == n && n >= 8) {  // the common case first, in fixed-size compares (MD1 is 24 bytes)
+    std::uint8_t head[8];
+    std::memcpy(head, in.data(), 8);
+    head[7] = static_cast<std::uint8_t>(head[7] - 1);
+    const bool rest = n == 24 ? std::memcmp(got + 8, in.data() + 8, 16) == 0
+                              : std::memcmp(got + 8, in.data() + 8, n - 8) == 0;
+    if (rest && std::memcmp(got, head, 8) == 0) {
+      ++a.exact;
+      return;
+    }
   }
   const bool same_path = r.nsh_len >= 8 && in.size() >= 8 && std::memcmp(got + 4, in.data() + 4, 3) == 0 &&
                          got[7] == static_cast<std::uint8_t>(in[7] - 1);
