@@ -26,6 +26,7 @@ std::size_t pow2_at_least(std::size_t n) {
 MappingTable::MappingTable(std::size_t capacity, std::int64_t idle_ns, FullPolicy policy,
                            HeaderStore& nsh_store, HeaderStore& outer_store)
     : entries_(capacity),
+      lru_(capacity),
       index_(pow2_at_least(capacity * 2)),
       nsh_store_(&nsh_store),
       outer_store_(&outer_store),
@@ -139,23 +140,23 @@ void MappingTable::finish_restore() {
 }
 
 void MappingTable::unlink(std::uint32_t i) {
-  Entry& e = entries_[i];
-  if (e.older != kNil)
-    entries_[e.older].newer = e.newer;
+  Links& l = lru_[i];
+  if (l.older != kNil)
+    lru_[l.older].newer = l.newer;
   else
-    oldest_ = e.newer;
-  if (e.newer != kNil)
-    entries_[e.newer].older = e.older;
+    oldest_ = l.newer;
+  if (l.newer != kNil)
+    lru_[l.newer].older = l.older;
   else
-    newest_ = e.older;
-  e.older = e.newer = kNil;
+    newest_ = l.older;
+  l.older = l.newer = kNil;
 }
 
 void MappingTable::link_newest(std::uint32_t i) {
-  Entry& e = entries_[i];
-  e.older = newest_;
-  e.newer = kNil;
-  if (newest_ != kNil) entries_[newest_].newer = i;
+  Links& l = lru_[i];
+  l.older = newest_;
+  l.newer = kNil;
+  if (newest_ != kNil) lru_[newest_].newer = i;
   newest_ = i;
   if (oldest_ == kNil) oldest_ = i;
 }

@@ -43,8 +43,6 @@ struct Entry {
   std::uint8_t outer_l4_proto = 0;  // an L2 payload whose MACs the mode rewrote: restored on return
   codec::MacAddr inner_dst{};
   codec::MacAddr inner_src{};
-  std::uint32_t older = 0xFFFFFFFFu;  // LRU links (entry indexes; kNil at the ends)
-  std::uint32_t newer = 0xFFFFFFFFu;
 };
 
 struct TableCounters {
@@ -102,7 +100,7 @@ class MappingTable {
   // Oldest-first iteration for state dumps: fn(index, entry).
   template <class Fn>
   void for_each(Fn&& fn) const {
-    for (std::uint32_t i = oldest_; i != kNil; i = entries_[i].newer)
+    for (std::uint32_t i = oldest_; i != kNil; i = lru_[i].newer)
       fn(i, entries_[i]);
   }
 
@@ -122,7 +120,14 @@ class MappingTable {
   void erase_index(std::uint32_t i);
   void expire_due(std::int64_t now_ns);
 
+  // LRU links, apart from the entries: moving an entry to the newest end rewrites its neighbours' links,
+  // and in this compact array those are cache hits, where in the entries they were two misses per packet.
+  struct Links {
+    std::uint32_t older = kNil;
+    std::uint32_t newer = kNil;
+  };
   std::vector<Entry> entries_;
+  std::vector<Links> lru_;
   std::vector<std::uint32_t> free_;  // removed entries, reused first (LIFO)
   std::size_t unused_ = 0;           // entries [unused_, capacity) were never handed out
   std::vector<Slot> index_;          // open addressing over scope hashes, entry kNil = empty
