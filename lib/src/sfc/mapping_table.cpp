@@ -38,7 +38,7 @@ MappingTable::MappingTable(std::size_t capacity, std::int64_t idle_ns, FullPolic
 }
 
 void MappingTable::expire_due(std::int64_t now_ns) {
-  while (oldest_ != kNil && now_ns - entries_[oldest_].last_ts > idle_ns_) {
+  while (oldest_ != kNil && now_ns - lru_[oldest_].last_ts > idle_ns_) {
     remove(oldest_);
     ++counters_.expired;
   }
@@ -71,7 +71,7 @@ std::uint32_t MappingTable::insert(const ScopeKey& scope, std::int64_t ts, std::
   Entry& e = entries_[i];
   e = Entry{};
   e.scope = scope;
-  e.last_ts = ts;
+  lru_[i].last_ts = ts;
   e.in_use = true;
   add_index(i, hash);
   link_newest(i);
@@ -90,8 +90,7 @@ void MappingTable::add_index(std::uint32_t i, std::uint64_t hash) {
 }
 
 void MappingTable::touch(std::uint32_t i, std::int64_t ts) {
-  Entry& e = entries_[i];
-  if (ts > e.last_ts) e.last_ts = ts;
+  if (ts > lru_[i].last_ts) lru_[i].last_ts = ts;
   if (newest_ == i) return;
   unlink(i);
   link_newest(i);
@@ -120,11 +119,12 @@ void MappingTable::release(std::uint32_t i) {
   ++counters_.released;
 }
 
-bool MappingTable::restore(std::uint32_t i, const Entry& src) {
+bool MappingTable::restore(std::uint32_t i, const Entry& src, std::int64_t last_ts) {
   if (i >= entries_.size() || entries_[i].in_use) return false;
   Entry& e = entries_[i];
   e = src;
   e.in_use = true;
+  lru_[i].last_ts = last_ts;
   add_index(i, e.scope.hash());
   link_newest(i);
   ++size_;

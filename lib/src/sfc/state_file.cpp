@@ -165,7 +165,7 @@ void add_table(json& entries, Proxy& proxy, MappingTable& t, const std::string& 
           e.has_inner_macs ? json::array({mac_text(e.inner_dst), mac_text(e.inner_src)}) : json(nullptr)},
          {"aux", e.aux},
          {"scope", s},
-         {"last_ts_ns", e.last_ts}});
+         {"last_ts_ns", t.last_ts(i)}});
   });
 }
 
@@ -293,7 +293,6 @@ void load_state(Proxy& proxy, const std::string& path) {
         e.inner_dst = mac_from(path, j["inner_macs"].at(0), "inner_macs");
         e.inner_src = mac_from(path, j["inner_macs"].at(1), "inner_macs");
       }
-      e.last_ts = j.value("last_ts_ns", std::int64_t{0});
       const auto nsh = bytes_from(path, j.at("nsh"), "nsh");
       const auto outer = bytes_from(path, j.at("outer"), "outer");
       e.nsh = nsh.empty() ? kNoHeader : proxy.nsh_store().intern(ByteView(nsh.data(), nsh.size()));
@@ -301,7 +300,7 @@ void load_state(Proxy& proxy, const std::string& path) {
                     ? kNoHeader
                     : proxy.outer_store().intern(ByteView(outer.data(), outer.size()));
       const auto index = j.at("index").get<std::uint32_t>();
-      if (!t.restore(index, e))
+      if (!t.restore(index, e, j.value("last_ts_ns", std::int64_t{0})))
         throw SetupError(path + ": entry " + std::to_string(n) + ": index " + std::to_string(index) +
                          " out of range or used twice");
       ++n;

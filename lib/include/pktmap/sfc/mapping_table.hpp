@@ -28,7 +28,6 @@ struct Entry {
   ScopeKey scope;
   HeaderId nsh = kNoHeader;    // interned NSH as received (SI not yet decremented)
   HeaderId outer = kNoHeader;  // interned outer encapsulation (everything before the NSH), lengths zeroed
-  std::int64_t last_ts = 0;    // last witnessed (to the SF) or retrieved (from the SF), ns
   std::uint32_t spi = 0;
   std::uint32_t aux = 0;  // mode-owned (qinq: next inner VID)
   std::uint8_t si = 0;
@@ -67,7 +66,7 @@ class MappingTable {
   // Removes entries idle for longer than the idle time at `now_ns`.
   // Checked twice per packet and almost never due: the test is inline, the removal loop out of line.
   void expire(std::int64_t now_ns) {
-    if (idle_ns_ > 0 && oldest_ != kNil && now_ns - entries_[oldest_].last_ts > idle_ns_) expire_due(now_ns);
+    if (idle_ns_ > 0 && oldest_ != kNil && now_ns - lru_[oldest_].last_ts > idle_ns_) expire_due(now_ns);
   }
   [[nodiscard]] std::uint32_t find(const ScopeKey& scope) const { return find(scope, scope.hash()); }
   // With the scope's hash already computed (a miss followed by insert hashes once).
@@ -84,11 +83,13 @@ class MappingTable {
   // Removes on retrieval (per-packet keys), counted as released.
   void release(std::uint32_t index);
   // State files: puts an entry back at its index (a fresh table only), then call finish_restore().
-  bool restore(std::uint32_t index, const Entry& e);
+  bool restore(std::uint32_t index, const Entry& e, std::int64_t last_ts);
   void finish_restore();
 
   [[nodiscard]] Entry& at(std::uint32_t index) { return entries_[index]; }
   [[nodiscard]] const Entry& at(std::uint32_t index) const { return entries_[index]; }
+  // When the entry was last witnessed (to the SF) or retrieved (from the SF), ns.
+  [[nodiscard]] std::int64_t last_ts(std::uint32_t index) const { return lru_[index].last_ts; }
   [[nodiscard]] bool live(std::uint32_t index) const {
     return index < entries_.size() && entries_[index].in_use;
   }
@@ -120,11 +121,13 @@ class MappingTable {
   void erase_index(std::uint32_t i);
   void expire_due(std::int64_t now_ns);
 
-  // LRU links, apart from the entries: moving an entry to the newest end rewrites its neighbours' links,
-  // and in this compact array those are cache hits, where in the entries they were two misses per packet.
+  // LRU links and times, apart from the entries: moving an entry to the newest end rewrites its neighbours'
+  // links, and the expiry check reads the oldest entry's time on every packet; in this compact array those
+  // are cache hits, where in the entries they were misses.
   struct Links {
     std::uint32_t older = kNil;
     std::uint32_t newer = kNil;
+    std::int64_t last_ts = 0;
   };
   std::vector<Entry> entries_;
   std::vector<Links> lru_;
