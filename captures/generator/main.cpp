@@ -33,7 +33,7 @@ int run(int argc, char** argv) {
 
   SfcOptions sfc;
   auto* sfc_cmd = app.add_subcommand("sfc", "NSH traffic as an SFF sends it to an SFC proxy");
-  sfc_cmd->add_option("-o,--output", sfc.output, "output pcap")->required();
+  sfc_cmd->add_option("-o,--output", sfc.output, "output pcap (- for standard output)")->required();
   sfc_cmd->add_option("--mix", sfc.mix, "default (all encapsulations) or md1-eth-ipv4 (benchmark shape)")
       ->check(CLI::IsMember({"default", "md1-eth-ipv4"}))
       ->capture_default_str();
@@ -48,15 +48,15 @@ int run(int argc, char** argv) {
 
   std::string capport_out;
   auto* capport_cmd = app.add_subcommand("capport", "captive-portal provisioning: DHCPv4, DHCPv6, RAs");
-  capport_cmd->add_option("-o,--output", capport_out, "output pcap")->required();
+  capport_cmd->add_option("-o,--output", capport_out, "output pcap (- for standard output)")->required();
 
   std::string ue_out;
   auto* ue_cmd = app.add_subcommand("capport-ue", "client-side capture of a captive network (enforce input)");
-  ue_cmd->add_option("-o,--output", ue_out, "output pcap")->required();
+  ue_cmd->add_option("-o,--output", ue_out, "output pcap (- for standard output)")->required();
 
   std::string pcp_out;
   auto* pcp_cmd = app.add_subcommand("pcp", "PCP exchanges: ANNOUNCE, MAP with PORT_SET, PEER, errors");
-  pcp_cmd->add_option("-o,--output", pcp_out, "output pcap")->required();
+  pcp_cmd->add_option("-o,--output", pcp_out, "output pcap (- for standard output)")->required();
 
   std::string dir;
   std::string all_help = "write the committed sample set into DIR:";

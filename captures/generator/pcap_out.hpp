@@ -1,12 +1,11 @@
 #pragma once
-// Atomic, deterministic pcap writer: records go to a temporary file beside the target, which is renamed
-// over the target only by commit(). A run that fails half-way leaves the previous file untouched.
+// Deterministic pcap output over pktmap's PcapWriter: atomic for files (a run that fails half-way leaves
+// the previous file untouched), and "-" streams to standard output in bounded memory, so a capture of any
+// size can be piped into a tool without touching the disk.
 #include <cstdint>
-#include <cstdio>
 #include <string>
 
-#include <pcap/pcap.h>
-
+#include "pktmap/pcapio/pcap_writer.hpp"
 #include "pktmap/wire/byte_view.hpp"
 
 namespace pktmap::gencap {
@@ -33,26 +32,18 @@ class Clock {
 
 class PcapOut {
  public:
-  // Opens `path`.tmp.<pid> for LINKTYPE_ETHERNET output. Throws std::runtime_error on failure.
+  // LINKTYPE_ETHERNET, microsecond timestamps (the classic 0xa1b2c3d4 magic every tool reads). Throws
+  // SetupError (a std::runtime_error) when the output cannot be created.
   explicit PcapOut(std::string path);
-  ~PcapOut();
-  PcapOut(const PcapOut&) = delete;
-  PcapOut& operator=(const PcapOut&) = delete;
 
   // caplen = len = frame.size(): the generator never truncates.
   void write(std::uint64_t ts_us, ByteView frame);
-  // Flushes, closes and renames onto the target. Throws on any I/O error.
-  void commit();
-  [[nodiscard]] std::uint64_t packets() const { return packets_; }
+  // Flushes and, for a file, renames it onto the target. Throws on any I/O error.
+  void commit() { out_.commit(); }
+  [[nodiscard]] std::uint64_t packets() const { return out_.count(); }
 
  private:
-  void discard();
-
-  std::string path_;
-  std::string tmp_;
-  pcap_t* dead_ = nullptr;
-  pcap_dumper_t* dumper_ = nullptr;
-  std::uint64_t packets_ = 0;
+  pcapio::PcapWriter out_;
 };
 
 }  // namespace pktmap::gencap

@@ -1,6 +1,7 @@
 // mapdump: decodes captures of SFC (NSH, VXLAN-GPE, GRE, VLAN/QinQ), PCP and captive-portal provisioning,
 // one line per packet like tcpdump, or JSON; prints mapping state files saved by the other tools.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -33,6 +34,7 @@ Examples:
   mapdump -r chain.pcap 'udp port 4790'        BPF filter, as in tcpdump
   mapdump -r odd.pcap --udp-port 8472=vxlan --rejected bad.pcap
   mapdump -i eth1 -c 100                       live capture
+  mapdump -i eth1 --duration 30 -q --stats     live counts over 30 seconds, even if nothing arrives
   mapdump --state fw.state                     mapping state saved by sfcproxy-replay or pcp-cli
 
 Exit status: 0 done, 1 usage error (bad option, filter or rule), 2 input error (unreadable or corrupt
@@ -49,6 +51,7 @@ struct Options {
   std::string format = "text";
   std::string rejected;
   std::uint64_t count = 0;
+  double duration_s = 0;
   int verbose = 0;
   bool quiet = false;
   bool stats = false;
@@ -175,7 +178,14 @@ int run(const Options& opt) {
 
   pcapio::Packet p;
   int status = kExitOk;
+  // A live next() returns `timeout` at least every 100 ms when nothing arrives, so the deadline holds on an
+  // idle interface too.
+  using Clock = std::chrono::steady_clock;
+  const bool timed = opt.duration_s > 0;
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(opt.duration_s));
   while (!report::interrupted() && (opt.count == 0 || st.packets < opt.count)) {
+    if (timed && Clock::now() >= deadline) break;
     auto rs = source.next(p);
     if (rs == pcapio::ReadStatus::end) break;
     if (rs == pcapio::ReadStatus::timeout) continue;
@@ -224,6 +234,8 @@ int main(int argc, char** argv) {
   app.add_option("--state", opt.state_file, "Print a mapping state file (JSON saved by --state-out)")
       ->type_name("FILE");
   app.add_option("-c,--count", opt.count, "Stop after N packets")->type_name("N");
+  app.add_option("--duration", opt.duration_s, "Live: stop after SEC seconds (also when nothing arrives)")
+      ->type_name("SEC");
   app.add_flag("-v,--verbose", opt.verbose, "Every field, one layer per line");
   app.add_option("-T,--format", opt.format, "Output format: text or json (one object per line)")
       ->check(CLI::IsMember({"text", "json"}));
@@ -251,6 +263,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "mapdump: give exactly one of -r FILE, -i IFACE or --state FILE (see --help)\n");
     return kExitUsage;
   }
+  if (opt.duration_s < 0) return usage_error("--duration: expected a positive number of seconds");
+  if (opt.duration_s > 0 && opt.iface.empty()) return usage_error("--duration needs -i IFACE");
   try {
     return run(opt);
   } catch (const UsageError& e) {

@@ -32,6 +32,7 @@ Examples:
   sfcproxy-replay -r chain.pcap --mode mac-pair --per flow --pair 101:201 --pair 102:202 --sf fw.yaml
   sfcproxy-replay -r chain.pcap --sf fw.yaml --pair 101:201 --compare-modes
   sfcproxy-replay -r chain.pcap --mode qinq --json -w back.pcap --unmatched lost.pcap
+  zcat big.pcap.gz | sfcproxy-replay -r - --mode vlan -w - --json 2>report.json | mapdump -r - -q --stats
   sfcproxy-replay -r chain.pcap --mode vxlan --per flow --sf-vxlan-addr 198.18.0.2 --to-sf to-fw.pcap -w back.pcap
   sfcproxy-replay -r chain.pcap --mode nat --per flow --sf cgn.yaml -w back.pcap     (rules from the model)
   sfcproxy-replay -r chain.pcap --mode mac --to-sf to-fw.pcap --state-out fw.state    (phase 1)
@@ -184,14 +185,19 @@ int run(Cli& c) {
   report::install_interrupt_handlers();
   if (c.compare) return compare_modes(c);
   const sfc::ReplayReport r = sfc::run_replay(c.opt);
+  // When a capture streams to standard output (-w -), the report must not land inside it.
+  const auto& o = c.opt;
+  const bool stdout_taken =
+      o.out == "-" || o.to_sf == "-" || o.unmatched == "-" || o.rejected == "-" || o.state_out == "-";
+  std::FILE* rep = stdout_taken ? stderr : stdout;
   if (c.json) {
     report::JsonWriter j;
     sfc::write_report_json(r, j);
-    std::printf("%s\n", j.str().c_str());
+    std::fprintf(rep, "%s\n", j.str().c_str());
   } else {
-    sfc::print_report(r, stdout);
-    if (!c.opt.out.empty())
-      std::printf("wrote %s (%" PRIu64 " packets) in %.2f s\n", c.opt.out.c_str(), r.written, r.seconds);
+    sfc::print_report(r, rep);
+    if (!o.out.empty())
+      std::fprintf(rep, "wrote %s (%" PRIu64 " packets) in %.2f s\n", o.out.c_str(), r.written, r.seconds);
   }
   if (!r.input_error.empty()) {
     std::fprintf(stderr, "sfcproxy-replay: %s\n", r.input_error.c_str());
@@ -212,7 +218,9 @@ int main(int argc, char** argv) {
   auto& o = c.opt;
   app.add_option("-r,--read", o.input, "Capture from the SFF side (NSH over Ethernet, VXLAN-GPE or GRE)")
       ->type_name("FILE");
-  app.add_option("-w,--write", o.out, "Write the restored traffic toward the SFF (pcap, atomic)")
+  app.add_option("-w,--write", o.out,
+                 "Write the restored traffic toward the SFF (pcap, atomic; - is stdout, the report then goes "
+                 "to stderr)")
       ->type_name("FILE");
   app.add_option("--mode", c.mode, "Mapping mode: mac, mac-pair, vlan, qinq, vxlan, 5tuple, nat")
       ->check(CLI::IsMember({"mac", "mac-pair", "vlan", "qinq", "vxlan", "5tuple", "nat"}));

@@ -111,7 +111,9 @@ std::int64_t time_ns(const Ctx& c, const YAML::Node& n, const std::string& key) 
       std::size_t end = 1;
       while (end < rest.size() && rest[end] >= '0' && rest[end] <= '9')
         ++end;
-      frac = std::stod("0" + rest.substr(0, end));
+      std::string digits(1, '0');  // appended, not "0" + ...: GCC 12 -O3 warns falsely (-Wrestrict)
+      digits.append(rest, 0, end);
+      frac = std::stod(digits);
       rest = rest.substr(end);
     }
     if (rest != "Z" || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
@@ -324,8 +326,12 @@ EnforceConfig from_root(const Ctx& c, const YAML::Node& root) {
     }
   }
   if (!section) throw SetupError(c.file + ": no enforce: section (see capport-probe(1), ENFORCEMENT)");
-  e.portal_url =
-      "https://" + hostname + (https_port == 443 ? "" : ":" + std::to_string(https_port)) + "/portal";
+  e.portal_url = "https://" + hostname;
+  if (https_port != 443) {
+    e.portal_url += ':';  // appended, not ":" + ...: GCC 12 -O3 warns falsely (-Wrestrict)
+    e.portal_url += std::to_string(https_port);
+  }
+  e.portal_url += "/portal";
   enforce_section(c, *section, e);
   return e;
 }

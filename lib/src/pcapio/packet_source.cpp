@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -145,6 +146,14 @@ PacketSource PacketSource::open_live(const std::string& iface, const std::string
   s.nano_ = pcap_get_tstamp_precision(s.pcap_) == PCAP_TSTAMP_PRECISION_NANO;
   s.linktype_ = pcap_datalink(s.pcap_);
   s.set_filter(bpf_filter);
+  // In immediate mode libpcap 1.10 polls again after its read timeout instead of returning, so an idle
+  // interface would block next() for good (no Ctrl-C check, no --duration). Non-blocking reads plus a poll
+  // of our own bound each idle next() to timeout_ms; a ring with packets in it never reaches the poll.
+  const int fd = pcap_get_selectable_fd(s.pcap_);
+  if (fd >= 0 && pcap_setnonblock(s.pcap_, 1, err) == 0) {
+    s.live_fd_ = fd;
+    s.timeout_ms_ = options.timeout_ms;
+  }
   return s;
 }
 
@@ -194,6 +203,8 @@ PacketSource& PacketSource::operator=(PacketSource&& o) noexcept {
   snaplen_ = o.snaplen_;
   mapped_ = std::exchange(o.mapped_, false);
   map_nano_ = o.map_nano_;
+  live_fd_ = std::exchange(o.live_fd_, -1);
+  timeout_ms_ = o.timeout_ms_;
   return *this;
 }
 
@@ -244,6 +255,7 @@ ReadStatus PacketSource::next_slow(Packet& out) {
     pcap_pkthdr* h = nullptr;
     const u_char* d = nullptr;
     int rc = pcap_next_ex(pcap_, &h, &d);
+    if (rc == 0 && live_fd_ >= 0 && wait_readable()) rc = pcap_next_ex(pcap_, &h, &d);
     if (rc == 0) return ReadStatus::timeout;  // live only
     if (rc == PCAP_ERROR_BREAK) return live_ ? ReadStatus::timeout : ReadStatus::end;
     if (rc < 0) {
@@ -266,6 +278,12 @@ ReadStatus PacketSource::next_slow(Packet& out) {
     out.number = records_;
     return ReadStatus::packet;
   }
+}
+
+// One wait of at most timeout_ms for the non-blocking live handle; a signal (Ctrl-C) ends it early.
+bool PacketSource::wait_readable() const {
+  pollfd pfd{live_fd_, POLLIN, 0};
+  return ::poll(&pfd, 1, timeout_ms_) > 0;
 }
 
 std::uint64_t PacketSource::bytes_read() const {

@@ -31,6 +31,19 @@ std::FILE* open_temp(const std::string& path, std::string& tmp_path) {
   return f;
 }
 
+// An existing path that is not a regular file (/dev/null, a FIFO, a terminal) is written in place, as
+// tcpdump -w does: a temporary beside it renamed over it would replace the device node or FIFO itself (root
+// may create files in /dev), and a reader of the FIFO would never see the data. tmp_path stays empty then.
+std::FILE* open_output(const std::string& path, std::string& tmp_path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return open_temp(path, tmp_path);
+  if (S_ISDIR(st.st_mode)) throw SetupError(path + ": is a directory, not an output file");
+  tmp_path.clear();
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) throw SetupError(path + ": cannot open output: " + std::strerror(errno));
+  return f;
+}
+
 void rename_into_place(const std::string& tmp_path, const std::string& path) {
   if (std::rename(tmp_path.c_str(), path.c_str()) != 0) {
     int e = errno;
@@ -50,7 +63,7 @@ PcapWriter::PcapWriter(std::string path, int linktype, bool nanosecond, int snap
   if (path_ == "-") {
     dumper_ = pcap_dump_fopen(dead_, stdout);
   } else {
-    std::FILE* f = open_temp(path_, tmp_path_);
+    std::FILE* f = open_output(path_, tmp_path_);
     dumper_ = pcap_dump_fopen(dead_, f);
     if (!dumper_) std::fclose(f);
   }
@@ -69,7 +82,7 @@ PcapWriter::~PcapWriter() {
       pcap_dump_flush(dumper_);
     } else {
       pcap_dump_close(dumper_);
-      if (!committed_) ::unlink(tmp_path_.c_str());
+      if (!committed_ && !tmp_path_.empty()) ::unlink(tmp_path_.c_str());
     }
   }
   if (dead_) pcap_close(dead_);
@@ -120,14 +133,17 @@ void PcapWriter::commit() {
     return;
   }
   std::FILE* f = pcap_dump_file(dumper_);
-  bool ok = pcap_dump_flush(dumper_) == 0 && !std::ferror(f) && ::fsync(fileno(f)) == 0;
+  // fsync is for the file the rename publishes; a device or FIFO written in place may not support it.
+  const bool in_place = tmp_path_.empty();
+  bool ok = pcap_dump_flush(dumper_) == 0 && !std::ferror(f) && (in_place || ::fsync(fileno(f)) == 0);
+  const int e = errno;
   pcap_dump_close(dumper_);
   dumper_ = nullptr;
   if (!ok) {
-    ::unlink(tmp_path_.c_str());
-    throw SetupError(path_ + ": write failed: " + std::strerror(errno));
+    if (!in_place) ::unlink(tmp_path_.c_str());
+    throw SetupError(path_ + ": write failed: " + std::strerror(e));
   }
-  rename_into_place(tmp_path_, path_);
+  if (!in_place) rename_into_place(tmp_path_, path_);
   committed_ = true;
 }
 
@@ -135,14 +151,14 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   if (path_ == "-") {
     file_ = stdout;
   } else {
-    file_ = open_temp(path_, tmp_path_);
+    file_ = open_output(path_, tmp_path_);
   }
 }
 
 AtomicFile::~AtomicFile() {
   if (file_ && file_ != stdout) {
     std::fclose(file_);
-    if (!committed_) ::unlink(tmp_path_.c_str());
+    if (!committed_ && !tmp_path_.empty()) ::unlink(tmp_path_.c_str());
   }
 }
 
@@ -154,13 +170,14 @@ void AtomicFile::commit() {
     return;
   }
   bool ok = std::fflush(file_) == 0 && !std::ferror(file_);
+  const int e = errno;
   std::fclose(file_);
   file_ = nullptr;
   if (!ok) {
-    ::unlink(tmp_path_.c_str());
-    throw SetupError(path_ + ": write failed: " + std::strerror(errno));
+    if (!tmp_path_.empty()) ::unlink(tmp_path_.c_str());
+    throw SetupError(path_ + ": write failed: " + std::strerror(e));
   }
-  rename_into_place(tmp_path_, path_);
+  if (!tmp_path_.empty()) rename_into_place(tmp_path_, path_);
 }
 
 }  // namespace pktmap::pcapio

@@ -22,7 +22,7 @@ struct LiveOptions {
   int snaplen = 262144;
   bool immediate = true;
   bool promiscuous = true;
-  int timeout_ms = 100;  // how often next() returns `timeout` on an idle interface
+  int timeout_ms = 100;  // next() returns `timeout` after at most this long on an idle interface
 };
 
 class PacketSource {
@@ -82,6 +82,7 @@ class PacketSource {
   bool map_window(std::uint64_t at, std::size_t need);
   void leave_mapped();
   void unmap();
+  [[nodiscard]] bool wait_readable() const;
 
   pcap* pcap_ = nullptr;
   OfflineFilter* filter_ = nullptr;  // files only; live filters run in the kernel
@@ -102,6 +103,9 @@ class PacketSource {
   std::uint32_t snaplen_ = 0;
   bool mapped_ = false;
   bool map_nano_ = false;
+  // Live handles: the non-blocking handle's descriptor (-1 when libpcap offers none) and the idle wait.
+  int live_fd_ = -1;
+  int timeout_ms_ = 0;
 };
 
 const char* linktype_name(int linktype);

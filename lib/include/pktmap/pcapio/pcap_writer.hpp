@@ -1,7 +1,9 @@
 #pragma once
 // Writes a pcap file atomically: packets go to a temporary file beside the target, which is renamed over
 // the target only by commit(). A writer destroyed without commit() (error, crash path) removes the temporary,
-// so a reader never sees a half-written output under the final name. "-" writes to standard output.
+// so a reader never sees a half-written output under the final name. "-" writes to standard output, and an
+// existing path that is not a regular file (/dev/null, a FIFO, a terminal) is written in place, as tcpdump -w
+// does, never replaced.
 // libpcap writes the file header; records are appended to a large buffer of our own and handed to stdio in
 // big blocks (pcap_dump's two fwrite calls per packet cost more than the rest of a proxy's work on it).
 #include <cstdint>
@@ -18,7 +20,7 @@ namespace pktmap::pcapio {
 
 class PcapWriter {
  public:
-  // Throws SetupError if the temporary file cannot be created.
+  // Throws SetupError if the output cannot be created (or PATH is a directory).
   PcapWriter(std::string path, int linktype, bool nanosecond = true, int snaplen = 262144);
   PcapWriter(const PcapWriter&) = delete;
   PcapWriter& operator=(const PcapWriter&) = delete;
@@ -45,7 +47,8 @@ class PcapWriter {
   std::uint64_t count_ = 0;
 };
 
-// Atomic text/JSON output with the same temp-then-rename rule.
+// Atomic text/JSON output with the same temp-then-rename rule (and the same in-place writing of "-",
+// devices and FIFOs).
 class AtomicFile {
  public:
   explicit AtomicFile(std::string path);

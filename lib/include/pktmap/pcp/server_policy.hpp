@@ -1,5 +1,6 @@
 #pragma once
 // The emulated PCP server's policy (pcp-cli server --config FILE, YAML; keys in man/pcp-cli.1, POLICY FILE).
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ struct StatelessRule {
   std::uint16_t ports_per_client = 2048;
 };
 
+// Protocols served by default: TCP and UDP.
+inline constexpr std::array<std::uint8_t, 2> kDefaultProtocols{6, 17};
+
 struct ServerPolicy {
   // The pool; a client keeps one address (RFC 7753 §6.1). Default 192.0.2.3, as in RFC 7753 §5.1.
   std::vector<PcpAddress> external_ips{codec::pcp_ipv4_mapped(0xC0000203)};
@@ -26,7 +30,9 @@ struct ServerPolicy {
   std::uint16_t port_max = 65535;
   std::uint32_t min_lifetime = 120;
   std::uint32_t max_lifetime = 86400;
-  std::vector<std::uint8_t> protocols{6, 17};
+  // Copied from an array, not an initializer list: GCC 12 at -O3 reports the list's backing array as maybe
+  // uninitialized wherever this constructor is inlined (a false -Werror=maybe-uninitialized).
+  std::vector<std::uint8_t> protocols{kDefaultProtocols.begin(), kDefaultProtocols.end()};
   std::uint32_t max_set_size = 65535;      // largest PORT_SET granted at once
   std::uint32_t ports_per_client = 65535;  // quota over all of a client's MAP mappings
   bool preserve_parity = true;             // honour the PORT_SET P bit (RFC 7753 §4)
