@@ -117,11 +117,17 @@ std::string format_addr_field(const AddrField& a) {
   if (a.version == 4) {
     char b[16];
     s = codec::format_ipv4_addr({a.addr[0], a.addr[1], a.addr[2], a.addr[3]}, b);
-    if (a.prefix != 32) s += "/" + std::to_string(a.prefix);
+    if (a.prefix != 32) {
+      s += '/';
+      s += std::to_string(a.prefix);
+    }
   } else {
     char b[46];
     s = codec::format_ipv6_addr(a.addr, b);
-    if (a.prefix != 128) s += "/" + std::to_string(a.prefix);
+    if (a.prefix != 128) {
+      s += '/';
+      s += std::to_string(a.prefix);
+    }
   }
   return s;
 }
