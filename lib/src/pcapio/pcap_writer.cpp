@@ -63,7 +63,13 @@ PcapWriter::PcapWriter(std::string path, int linktype, bool nanosecond, int snap
   if (path_ == "-") {
     dumper_ = pcap_dump_fopen(dead_, stdout);
   } else {
-    std::FILE* f = open_output(path_, tmp_path_);
+    std::FILE* f = nullptr;
+    try {
+      f = open_output(path_, tmp_path_);
+    } catch (...) {
+      pcap_close(dead_);  // the destructor does not run for a constructor that throws
+      throw;
+    }
     dumper_ = pcap_dump_fopen(dead_, f);
     if (!dumper_) std::fclose(f);
   }
