@@ -1,9 +1,7 @@
 // The offline packet loop of `capport-probe -r` (see capture_analysis.hpp).
 #include "pktmap/capport/capture_analysis.hpp"
 #include "pktmap/dissect/dissector.hpp"
-#include "pktmap/pcapio/packet_source.hpp"
-#include "pktmap/report/interrupt.hpp"
-#include "pktmap/report/progress.hpp"
+#include "pktmap/pcapio/read_loop.hpp"
 
 namespace pktmap::capport {
 
@@ -14,22 +12,10 @@ CaptureRun analyze_capture_file(const std::string& path, const std::string& bpf_
   dissect::Dissection d;
   CaptureAnalyzer analyzer;
   CaptureRun run;
-  report::Progress progress(source.file_size());
-  pcapio::Packet p;
-  std::uint64_t n = 0;
-  while (!report::interrupted()) {
-    auto rs = source.next(p);
-    if (rs == pcapio::ReadStatus::end) break;
-    if (rs == pcapio::ReadStatus::timeout) continue;
-    if (rs == pcapio::ReadStatus::error) {
-      run.read_error = source.error();
-      break;
-    }
+  run.read_error = pcapio::read_all(source, show_progress, [&](const pcapio::Packet& p) {
     dissector.dissect(p.data, source.linktype(), d);
     analyzer.add(d, p.number);
-    if (show_progress) progress.tick(++n, source.bytes_read());
-  }
-  progress.finish();
+  });
   run.interrupted = report::interrupted();
   run.report = analyzer.finish();
   return run;

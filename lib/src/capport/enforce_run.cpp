@@ -7,9 +7,9 @@
 #include "pktmap/dissect/l3_summary.hpp"
 #include "pktmap/pcapio/packet_source.hpp"
 #include "pktmap/pcapio/pcap_writer.hpp"
+#include "pktmap/pcapio/read_loop.hpp"
 #include "pktmap/report/interrupt.hpp"
 #include "pktmap/report/json_writer.hpp"
-#include "pktmap/report/progress.hpp"
 
 namespace pktmap::capport {
 
@@ -66,21 +66,8 @@ EnforceReport run_enforce_file(const EnforceConfig& config, const EnforceRunOpti
   Enforcer enforcer(config, source.linktype());
   FileSink sink(o, source.linktype(), source.nanosecond());
   EnforceReport r;
-  report::Progress progress(source.file_size());
-  pcapio::Packet p;
-  std::uint64_t n = 0;
-  while (!report::interrupted()) {
-    auto rs = source.next(p);
-    if (rs == pcapio::ReadStatus::end) break;
-    if (rs == pcapio::ReadStatus::timeout) continue;
-    if (rs == pcapio::ReadStatus::error) {
-      r.read_error = source.error();
-      break;
-    }
-    enforcer.process(p, sink);
-    if (o.show_progress) progress.tick(++n, source.bytes_read());
-  }
-  progress.finish();
+  r.read_error =
+      pcapio::read_all(source, o.show_progress, [&](const pcapio::Packet& p) { enforcer.process(p, sink); });
   sink.commit();
   r.interrupted = report::interrupted();
   r.totals = enforcer.totals();
