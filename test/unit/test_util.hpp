@@ -1,6 +1,9 @@
 #pragma once
 // Helpers shared by the unit tests.
+#include <unistd.h>
+
 #include <cstdint>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -17,6 +20,14 @@ inline std::vector<std::uint8_t> hex(std::string_view text) {
   auto v = parse_hex(text);
   if (!v) throw std::invalid_argument("bad hex fixture");
   return *v;
+}
+
+// A fresh, empty directory for this test process: TMPDIR/pktmap-NAME-PID.
+inline std::filesystem::path temp_dir(const std::string& name) {
+  auto d = std::filesystem::temp_directory_path() / ("pktmap-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d;
 }
 
 inline ByteView view(const std::vector<std::uint8_t>& v) {

@@ -17,9 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 fs::path temp_dir() {
-  fs::path d = fs::temp_directory_path() / ("pktmap-pcapio-" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
+  return test::temp_dir("pcapio");
 }
 
 // Ethernet/IPv4/UDP frames with distinct UDP source ports so a BPF filter can pick some.

@@ -24,10 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 fs::path temp_dir() {
-  fs::path d = fs::temp_directory_path() / ("pktmap-special-" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
+  return test::temp_dir("special");
 }
 
 // Reads everything written to the FIFO at PATH until the writer closes it (open blocks until a writer comes).
