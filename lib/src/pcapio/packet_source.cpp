@@ -99,7 +99,9 @@ bool PacketSource::map_window(std::uint64_t at, std::size_t need) {
   const std::uint64_t base = at / page * page;
   const std::uint64_t len =
       std::min<std::uint64_t>(std::max<std::uint64_t>(kWindow, at + need - base), file_size_ - base);
-  void* m = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd_, static_cast<off_t>(base));
+  // Populated at once: one page fault per 16 pages cost a sixth of sfcproxy-replay's CPU time in a VM
+  // (bench/run-sfc-bench.sh, 0.67 -> 0.53 s median).
+  void* m = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd_, static_cast<off_t>(base));
   if (m == MAP_FAILED) return false;
   ::madvise(m, len, MADV_SEQUENTIAL);
   map_ = static_cast<const std::uint8_t*>(m);

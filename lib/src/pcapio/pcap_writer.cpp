@@ -58,8 +58,9 @@ PcapWriter::PcapWriter(std::string path, int linktype, bool nanosecond, int snap
   dead_ = pcap_open_dead_with_tstamp_precision(
       linktype, snaplen, nano_ ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
   if (!dead_) throw SetupError(path_ + ": cannot set up pcap writer");
-  // Standard output gets smaller blocks so that a reader of a pipe sees packets sooner.
-  buf_.resize(path_ == "-" ? 64 * 1024 : 1024 * 1024);
+  // Standard output gets smaller blocks so that a reader of a pipe sees packets sooner. Files get 256 KiB:
+  // a buffer that stays in the L2 cache until the kernel copies it out (1 MiB was measurably slower).
+  buf_.resize(path_ == "-" ? 64 * 1024 : 256 * 1024);
   if (path_ == "-") {
     dumper_ = pcap_dump_fopen(dead_, stdout);
   } else {
