@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "pktmap/error.hpp"
+#include "stream_input.hpp"
 
 namespace pktmap::pcapio {
 
@@ -36,22 +37,39 @@ bool is_pcapng(const std::string& path) {
 PacketSource PacketSource::open_file(const std::string& path, const std::string& bpf_filter) {
   PacketSource s;
   s.name_ = path;
-  if (path != "-") {  // "-" is standard input, as in tcpdump -r -
+  bool stream = path == "-";  // "-" is standard input, as in tcpdump -r -
+  if (!stream) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
       throw SetupError(path + ": cannot open: no such file or not readable");
     if (S_ISDIR(st.st_mode)) throw SetupError(path + ": is a directory, not a capture file");
-    s.file_size_ = static_cast<std::uint64_t>(st.st_size);
-    s.pcapng_ = is_pcapng(path);
+    // A FIFO, a device or <(zcat x.pcap.gz): each byte can be read once, so it is opened once.
+    stream = !S_ISREG(st.st_mode);
+    if (!stream) {
+      s.file_size_ = static_cast<std::uint64_t>(st.st_size);
+      s.pcapng_ = is_pcapng(path);
+    }
   }
   char err[PCAP_ERRBUF_SIZE] = {};
-  s.pcap_ = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
+  if (stream) {
+    std::FILE* f = detail::StreamInput::open(path, s.stream_);
+    const std::uint8_t* h = s.stream_->head();
+    s.pcapng_ = s.stream_->head_len() >= 4 && h[0] == 0x0a && h[1] == 0x0d && h[2] == 0x0d && h[3] == 0x0a;
+    s.pcap_ = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, err);
+    if (!s.pcap_) {
+      std::fclose(f);
+      s.stream_ = nullptr;
+    }
+  } else {
+    s.pcap_ = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
+  }
   if (!s.pcap_) throw SetupError(path + ": not a readable pcap or pcapng file: " + err);
   s.linktype_ = pcap_datalink(s.pcap_);
   s.nano_ = true;
   s.offset_ = 24;  // classic pcap global header
   s.set_filter(bpf_filter);
-  if (path != "-" && !s.pcapng_) s.start_mapped(path);
+  if (stream && !s.pcapng_) s.start_stream();
+  if (!stream && !s.pcapng_) s.start_mapped(path);
   return s;
 }
 
@@ -61,37 +79,62 @@ constexpr std::uint32_t kMagicMicro = 0xa1b2c3d4;
 constexpr std::uint32_t kMagicNano = 0xa1b23c4d;
 }  // namespace
 
-// Only the plain case is mapped: host byte order, version 2.4, and link types libpcap hands out untouched
-// (it rewrites some headers of other types, e.g. Linux USB). Anything else stays with libpcap.
-void PacketSource::start_mapped(const std::string& path) {
-  const int lt = linktype_;
-  if (lt != linktype::ethernet && lt != linktype::raw && lt != linktype::ipv4 && lt != linktype::ipv6) return;
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) return;
-  struct stat st {};
-  std::uint8_t h[24];
-  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || ::pread(fd_, h, sizeof h, 0) != sizeof h) {
-    unmap();
-    return;
-  }
+namespace {
+// Only the plain case is read without libpcap: host byte order, version 2.4, and link types libpcap hands
+// out untouched (it rewrites some headers of other types, e.g. Linux USB). Anything else stays with libpcap.
+bool plain_linktype(int lt) {
+  return lt == linktype::ethernet || lt == linktype::raw || lt == linktype::ipv4 || lt == linktype::ipv6;
+}
+bool plain_header(const std::uint8_t* h, bool& nano) {
   std::uint32_t magic = 0;
   std::uint16_t major = 0, minor = 0;
   std::memcpy(&magic, h, 4);
   std::memcpy(&major, h + 4, 2);
   std::memcpy(&minor, h + 6, 2);
-  if ((magic != kMagicMicro && magic != kMagicNano) || major != 2 || minor != 4) {
+  nano = magic == kMagicNano;
+  return (magic == kMagicMicro || magic == kMagicNano) && major == 2 && minor == 4;
+}
+}  // namespace
+
+void PacketSource::start_mapped(const std::string& path) {
+  if (!plain_linktype(linktype_)) return;
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) return;
+  struct stat st {};
+  std::uint8_t h[24];
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || ::pread(fd_, h, sizeof h, 0) != sizeof h ||
+      !plain_header(h, map_nano_)) {
     unmap();
     return;
   }
-  map_nano_ = magic == kMagicNano;
   snaplen_ = static_cast<std::uint32_t>(pcap_snapshot(pcap_));
   file_size_ = static_cast<std::uint64_t>(st.st_size);
+  mapped_ = true;
+}
+
+// libpcap must have taken the file header and nothing more: the records are ours until hand_over().
+void PacketSource::start_stream() {
+  if (!plain_linktype(linktype_) || stream_->head_len() != 24 || stream_->given() != 24 ||
+      !plain_header(stream_->head(), map_nano_))
+    return;
+  snaplen_ = static_cast<std::uint32_t>(pcap_snapshot(pcap_));
+  stream_->take_over();
+  map_ = stream_->data();
+  map_off_ = 24;
+  map_len_ = 0;
   mapped_ = true;
 }
 
 // Makes [at, at + need) readable, moving the window when it is not. False past the end of the file.
 bool PacketSource::map_window(std::uint64_t at, std::size_t need) {
   if (map_ && at >= map_off_ && at + need <= map_off_ + map_len_) return true;
+  if (stream_) {  // the unread rest moves to the front of the buffer (at never goes back)
+    const bool ok = stream_->refill(static_cast<std::size_t>(at - map_off_), need);
+    map_ = stream_->data();
+    map_off_ = at;
+    map_len_ = stream_->filled();
+    return ok;
+  }
   if (map_) ::munmap(const_cast<std::uint8_t*>(map_), map_len_);
   map_ = nullptr;
   if (at + need > file_size_) return false;
@@ -112,12 +155,24 @@ bool PacketSource::map_window(std::uint64_t at, std::size_t need) {
 
 // libpcap reads on from the next record's offset (its FILE was only used for the file header so far).
 void PacketSource::leave_mapped() {
-  unmap();
   mapped_ = false;
+  if (stream_) {  // a stream cannot seek: libpcap gets the buffered rest first
+    const auto at = static_cast<std::size_t>(offset_ - map_off_);
+    stream_->hand_over(map_ + at, map_len_ - at);
+    map_ = nullptr;
+    map_len_ = 0;
+    return;
+  }
+  unmap();
   if (std::FILE* f = pcap_file(pcap_)) std::fseek(f, static_cast<long>(offset_), SEEK_SET);
 }
 
 void PacketSource::unmap() {
+  if (stream_) {  // the record buffer belongs to libpcap's stream
+    map_ = nullptr;
+    map_len_ = 0;
+    return;
+  }
   if (map_) ::munmap(const_cast<std::uint8_t*>(map_), map_len_);
   map_ = nullptr;
   map_len_ = 0;
@@ -198,6 +253,7 @@ PacketSource& PacketSource::operator=(PacketSource&& o) noexcept {
   offset_ = o.offset_;
   file_size_ = o.file_size_;
   unmap();
+  stream_ = std::exchange(o.stream_, nullptr);
   fd_ = std::exchange(o.fd_, -1);
   map_ = std::exchange(o.map_, nullptr);
   map_len_ = std::exchange(o.map_len_, 0);
@@ -222,7 +278,7 @@ PacketSource::~PacketSource() {
 ReadStatus PacketSource::next_slow(Packet& out) {
   while (mapped_) {
     // The end of the file as it was at open, or any record that is not plain: libpcap takes over from here.
-    if (offset_ + 16 > file_size_ || !map_window(offset_, 16)) {
+    if ((!stream_ && offset_ + 16 > file_size_) || !map_window(offset_, 16)) {
       leave_mapped();
       break;
     }

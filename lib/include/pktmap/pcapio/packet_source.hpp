@@ -5,7 +5,8 @@
 // Classic pcap files in host byte order are read through a sliding read-only memory map instead of libpcap's
 // fread path (specs/perf.md §2.2: libpcap's read loop is most of a lean tool's cost); libpcap still opens and
 // checks the file, and takes over at the first record that is anything but plain (truncated, longer than
-// the snapshot length, ...) so errors and edge cases behave exactly as libpcap's.
+// the snapshot length, ...) so errors and edge cases behave exactly as libpcap's. Standard input ("-"), FIFOs
+// and devices are read once into a record buffer instead of the map, with the same hand-over to libpcap.
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -15,6 +16,10 @@
 struct pcap;
 
 namespace pktmap::pcapio {
+
+namespace detail {
+class StreamInput;
+}
 
 enum class ReadStatus : std::uint8_t { packet, end, timeout, error };
 
@@ -79,6 +84,7 @@ class PacketSource {
   ReadStatus next_slow(Packet& out);
   void set_filter(const std::string& bpf_filter);
   void start_mapped(const std::string& path);
+  void start_stream();
   bool map_window(std::uint64_t at, std::size_t need);
   void leave_mapped();
   void unmap();
@@ -103,6 +109,8 @@ class PacketSource {
   std::uint32_t snaplen_ = 0;
   bool mapped_ = false;
   bool map_nano_ = false;
+  // Stream input: the map fields describe its record buffer (owned by libpcap's stream, freed with it).
+  detail::StreamInput* stream_ = nullptr;
   // Live handles: the non-blocking handle's descriptor (-1 when libpcap offers none) and the idle wait.
   int live_fd_ = -1;
   int timeout_ms_ = 0;
