@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "libpcap_agreement.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/pcapio/packet_source.hpp"
 #include "pktmap/pcapio/pcap_writer.hpp"
@@ -144,24 +145,8 @@ TEST_CASE("The mapped pcap reader agrees with libpcap record for record", "[pcap
   for (const char* name : {"tcpdump-nsh.pcap", "tcpdump-vxlan.pcap", "tcpdump-802.1ad_QinQ.pcap",
                            "capport-synth-enforcement.pcap", "pcp-miniupnpd231-netns-probe.pcap"}) {
     const std::string path = test::data_path(name);
-    char err[PCAP_ERRBUF_SIZE] = {};
-    pcap_t* ref = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
-    REQUIRE(ref != nullptr);
     auto src = PacketSource::open_file(path);
-    Packet p;
-    pcap_pkthdr* h = nullptr;
-    const u_char* d = nullptr;
-    while (pcap_next_ex(ref, &h, &d) == 1) {
-      REQUIRE(src.next(p) == ReadStatus::packet);
-      CHECK(p.data.size() == h->caplen);
-      CHECK(p.wire_len == h->len);
-      CHECK(p.ts_ns == static_cast<std::int64_t>(h->ts.tv_sec) * 1000000000 + h->ts.tv_usec);
-      CHECK(std::equal(p.data.begin(), p.data.end(), d));
-      ++records;
-    }
-    CHECK(src.next(p) == ReadStatus::end);
-    CHECK(src.bytes_read() == src.file_size());
-    pcap_close(ref);
+    records += test::same_records_as_libpcap(src, path);
     ++files;
   }
   CHECK(files == 5);

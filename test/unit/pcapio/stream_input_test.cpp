@@ -14,6 +14,7 @@
 #include <iterator>
 #include <thread>
 
+#include "libpcap_agreement.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/pcapio/packet_source.hpp"
 #include "pktmap/pcapio/pcap_writer.hpp"
@@ -66,26 +67,7 @@ std::vector<std::uint8_t> frame(std::size_t size, std::uint8_t fill) {
 std::size_t same_as_libpcap(const std::string& file, std::size_t chunk) {
   Feed feed(file_bytes(file), chunk);
   auto src = PacketSource::open_file(feed.path());
-  char err[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* ref = pcap_open_offline_with_tstamp_precision(file.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
-  REQUIRE(ref != nullptr);
-  Packet p;
-  pcap_pkthdr* h = nullptr;
-  const u_char* d = nullptr;
-  std::size_t n = 0;
-  while (pcap_next_ex(ref, &h, &d) == 1) {
-    REQUIRE(src.next(p) == ReadStatus::packet);
-    CHECK(p.number == n + 1);
-    CHECK(p.data.size() == h->caplen);
-    CHECK(p.wire_len == h->len);
-    CHECK(p.ts_ns == static_cast<std::int64_t>(h->ts.tv_sec) * 1000000000 + h->ts.tv_usec);
-    CHECK(std::equal(p.data.begin(), p.data.end(), d));
-    ++n;
-  }
-  CHECK(src.next(p) == ReadStatus::end);
-  CHECK(src.bytes_read() == fs::file_size(file));
-  pcap_close(ref);
-  return n;
+  return test::same_records_as_libpcap(src, file);
 }
 }  // namespace
 
