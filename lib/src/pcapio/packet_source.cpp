@@ -279,6 +279,7 @@ ReadStatus PacketSource::next_slow(Packet& out) {
   while (mapped_) {
     // The end of the file as it was at open, or any record that is not plain: libpcap takes over from here.
     if ((!stream_ && offset_ + 16 > file_size_) || !map_window(offset_, 16)) {
+      if (stream_ && stream_->take_interrupted()) return ReadStatus::timeout;
       leave_mapped();
       break;
     }
@@ -286,6 +287,7 @@ ReadStatus PacketSource::next_slow(Packet& out) {
     std::memcpy(rec, map_ + (offset_ - map_off_), sizeof rec);
     const std::uint32_t caplen = rec[2];
     if (caplen > snaplen_ || !map_window(offset_, 16 + std::size_t{caplen})) {
+      if (stream_ && stream_->take_interrupted()) return ReadStatus::timeout;
       leave_mapped();
       break;
     }

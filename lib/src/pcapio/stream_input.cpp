@@ -15,12 +15,10 @@ namespace {
 constexpr std::size_t kBuffer = std::size_t{4} << 20;  // well above libpcap's largest record (256 KiB)
 constexpr std::size_t kStdioBuffer = std::size_t{1} << 20;
 
-// One read(2) that retries an interrupted call; 0 at end of input, -1 on error.
+// One read(2); 0 at end of input, -1 on error (EINTR included: the tools' Ctrl-C handlers do not restart
+// reads, so that a run blocked on a silent pipe still stops).
 ssize_t read_some(int fd, std::uint8_t* out, std::size_t size) {
-  for (;;) {
-    const ssize_t n = ::read(fd, out, size);
-    if (n >= 0 || errno != EINTR) return n;
-  }
+  return ::read(fd, out, size);
 }
 }  // namespace
 
@@ -33,6 +31,11 @@ std::FILE* StreamInput::open(const std::string& path, StreamInput*& out) {
   s->fd_ = fd;
   while (s->head_len_ < sizeof s->head_) {
     const ssize_t n = read_some(fd, s->head_ + s->head_len_, sizeof s->head_ - s->head_len_);
+    if (n < 0 && errno == EINTR) {
+      ::close(fd);
+      delete s;
+      throw SetupError(path + ": interrupted while waiting for the file header");
+    }
     if (n <= 0) break;  // a short or unreadable input: libpcap's open names what is wrong with it
     s->head_len_ += static_cast<std::size_t>(n);
   }
@@ -68,6 +71,7 @@ bool StreamInput::refill(std::size_t keep_from, std::size_t need) {
   if (need > buf_.size()) return false;
   while (filled_ < need) {
     const ssize_t n = read_some(fd_, buf_.data() + filled_, buf_.size() - filled_);
+    if (n < 0 && errno == EINTR) interrupted_ = true;
     if (n <= 0) return false;
     filled_ += static_cast<std::size_t>(n);
   }

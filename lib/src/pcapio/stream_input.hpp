@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pktmap::pcapio::detail {
@@ -35,6 +36,8 @@ class StreamInput {
   // until `need` bytes are there. False at end of input, on a read error (libpcap, reading on, names it) or
   // when `need` is more than the buffer holds (a record beyond any snapshot length libpcap accepts).
   bool refill(std::size_t keep_from, std::size_t need);
+  // Whether the last refill() failed only because a signal interrupted the read (then it may be retried).
+  [[nodiscard]] bool take_interrupted() { return std::exchange(interrupted_, false); }
   [[nodiscard]] const std::uint8_t* data() const { return buf_.data(); }
   [[nodiscard]] std::size_t filled() const { return filled_; }
 
@@ -50,6 +53,7 @@ class StreamInput {
   const std::uint8_t* pending_ = nullptr;  // what libpcap gets before the descriptor
   std::size_t pending_len_ = 0;
   bool owned_ = false;
+  bool interrupted_ = false;
   std::uint64_t given_ = 0;
   std::vector<std::uint8_t> buf_;
   std::size_t filled_ = 0;

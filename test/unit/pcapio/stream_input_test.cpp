@@ -4,11 +4,15 @@
 // errors, record numbers and byte offsets as for a file.
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -195,4 +199,55 @@ TEST_CASE("A pipe that ends mid-record, or holds a record libpcap refuses, gets 
     CHECK_THROWS_WITH(PacketSource::open_file(feed.path()), Catch::Contains("not a readable pcap"));
   }
   fs::remove_all(dir);
+}
+
+namespace {
+extern "C" void ignore_signal(int) {}
+}  // namespace
+
+// The tools' Ctrl-C handlers do not restart reads (report/interrupt.cpp): a read blocked on a silent pipe
+// must come back as `timeout` so the loop can see the flag, and the stream must go on if the loop does.
+TEST_CASE("A signal during a blocked pipe read gives timeout, and reading resumes", "[pcapio]") {
+  struct sigaction sa {
+  }, old{};
+  sa.sa_handler = ignore_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART, as the tools install theirs
+  REQUIRE(::sigaction(SIGUSR2, &sa, &old) == 0);
+  const auto bytes = file_bytes(test::data_path("capport-synth-enforcement.pcap"));
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const std::size_t first = 24 + 8;  // the file header and half of the first record header
+  REQUIRE(::write(fds[1], bytes.data(), first) == static_cast<ssize_t>(first));
+  auto src = PacketSource::open_file("/dev/fd/" + std::to_string(fds[0]));
+  // Signalled until next() comes back, so one signal finds it blocked however slow the machine is.
+  const pthread_t reader = ::pthread_self();
+  std::atomic<bool> back{false};
+  std::thread poke([reader, &back] {
+    for (int i = 0; i < 100 && !back.load(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (!back.load()) ::pthread_kill(reader, SIGUSR2);
+    }
+  });
+  Packet p;
+  const ReadStatus interrupted = src.next(p);  // blocks: the first record is not all there
+  back = true;
+  poke.join();
+  CHECK(interrupted == ReadStatus::timeout);
+  REQUIRE(::write(fds[1], bytes.data() + first, bytes.size() - first) ==
+          static_cast<ssize_t>(bytes.size() - first));
+  ::close(fds[1]);
+  std::size_t n = 0;
+  ReadStatus rs;
+  while ((rs = src.next(p)) == ReadStatus::packet)
+    ++n;
+  CHECK(rs == ReadStatus::end);
+  CHECK(src.error().empty());
+  auto direct = PacketSource::open_file(test::data_path("capport-synth-enforcement.pcap"));
+  std::size_t want = 0;
+  while (direct.next(p) == ReadStatus::packet)
+    ++want;
+  CHECK(n == want);
+  ::close(fds[0]);
+  ::sigaction(SIGUSR2, &old, nullptr);
 }

@@ -21,6 +21,8 @@ namespace detail {
 class StreamInput;
 }
 
+// timeout: nothing yet, call again after checking for Ctrl-C (an idle live interface, or a signal that
+// interrupted the read of a stream).
 enum class ReadStatus : std::uint8_t { packet, end, timeout, error };
 
 struct LiveOptions {
