@@ -8,8 +8,6 @@
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netpacket/packet.h>
-#include <pcap/pcap.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -353,13 +351,6 @@ void listen_on_network(const Interface& iface, const DiscoveryOptions& o, Discov
                         " (needs root or CAP_NET_RAW); DHCP and RA sources not used");
     return;
   }
-  // libpcap's own read timeout does not return on an idle Linux ring in immediate mode: poll ourselves.
-  char errbuf[PCAP_ERRBUF_SIZE] = {};
-  const int cap_fd = pcap_get_selectable_fd(cap->handle());
-  if (cap_fd < 0 || pcap_setnonblock(cap->handle(), 1, errbuf) != 0) {
-    r.skipped.push_back("listening on " + iface.name + ": cannot poll the capture " + errbuf);
-    return;
-  }
   Listen l;
   std::mt19937 rng(std::random_device{}());
   l.xid4 = static_cast<std::uint32_t>(rng());
@@ -405,13 +396,9 @@ void listen_on_network(const Interface& iface, const DiscoveryOptions& o, Discov
       r.skipped.push_back("listening on " + iface.name + ": " + cap->error());
       break;
     }
-    if (rs == pcapio::ReadStatus::packet) {
+    if (rs == pcapio::ReadStatus::packet) {  // otherwise next() waited up to timeout_ms on an idle ring
       dissector.dissect(p.data, cap->linktype(), d);
       on_packet(d, l, r.found);
-    } else {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      pollfd pfd{cap_fd, POLLIN, 0};
-      poll(&pfd, 1, static_cast<int>(std::clamp<long long>(left, 0, 50)));
     }
     bool any_sent = l.sent_rs || l.sent_inform || l.sent_info_request;
     bool all_answered = (!l.sent_rs || l.ra_heard) && (!l.sent_inform || l.inform_answered) &&
