@@ -12,8 +12,8 @@
 namespace pktmap::pcapio::detail {
 
 namespace {
-constexpr std::size_t kBuffer = std::size_t{4} << 20;  // well above libpcap's largest record (256 KiB)
-constexpr std::size_t kStdioBuffer = std::size_t{1} << 20;
+constexpr std::size_t kBuffer = std::size_t{1} << 20;  // well above libpcap's largest record (256 KiB)
+constexpr std::size_t kStdioBuffer = std::size_t{64} << 10;
 
 // One read(2); 0 at end of input, -1 on error (EINTR included: the tools' Ctrl-C handlers do not restart
 // reads, so that a run blocked on a silent pipe still stops).

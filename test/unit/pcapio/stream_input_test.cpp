@@ -83,7 +83,7 @@ TEST_CASE("A pipe is read record for record as libpcap reads the same bytes from
       records += same_as_libpcap(test::data_path(name), chunk);
   CHECK(records > 30);
 
-  // More than the 4 MiB record buffer: records straddle its refills.
+  // Several times the 1 MiB record buffer: records straddle its refills.
   auto dir = test::temp_dir("stream");
   const auto big = (dir / "big.pcap").string();
   {
