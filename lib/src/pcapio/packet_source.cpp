@@ -254,6 +254,7 @@ PacketSource& PacketSource::operator=(PacketSource&& o) noexcept {
   file_size_ = o.file_size_;
   unmap();
   stream_ = std::exchange(o.stream_, nullptr);
+  stream_broken_ = o.stream_broken_;
   fd_ = std::exchange(o.fd_, -1);
   map_ = std::exchange(o.map_, nullptr);
   map_len_ = std::exchange(o.map_len_, 0);
@@ -311,6 +312,7 @@ ReadStatus PacketSource::next_slow(Packet& out) {
     out.number = records_;
     return ReadStatus::packet;
   }
+  if (stream_broken_) return ReadStatus::error;
   for (;;) {
     pcap_pkthdr* h = nullptr;
     const u_char* d = nullptr;
@@ -326,6 +328,12 @@ ReadStatus PacketSource::next_slow(Packet& out) {
       }
       error_ = name_ + ": record " + std::to_string(records_ + 1) + " at byte offset " + std::to_string(at) +
                ": " + pcap_geterr(pcap_);
+      // A signal (Ctrl-C) cut libpcap's read of a stream short: the caller's loop sees its flag first; the
+      // stream is left mid-record, so a caller that reads on gets the error.
+      if (stream_ && stream_->take_interrupted()) {
+        stream_broken_ = true;
+        return ReadStatus::timeout;
+      }
       return ReadStatus::error;
     }
     ++records_;

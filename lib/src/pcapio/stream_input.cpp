@@ -91,6 +91,7 @@ ssize_t StreamInput::read_cookie(void* cookie, char* out, std::size_t size) {
   if (s->owned_) return 0;
   const ssize_t n = read_some(s->fd_, reinterpret_cast<std::uint8_t*>(out), size);
   if (n > 0) s->given_ += static_cast<std::uint64_t>(n);
+  if (n < 0 && errno == EINTR) s->interrupted_ = true;
   return n;
 }
 

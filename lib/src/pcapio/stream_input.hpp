@@ -36,7 +36,8 @@ class StreamInput {
   // until `need` bytes are there. False at end of input, on a read error (libpcap, reading on, names it) or
   // when `need` is more than the buffer holds (a record beyond any snapshot length libpcap accepts).
   bool refill(std::size_t keep_from, std::size_t need);
-  // Whether the last refill() failed only because a signal interrupted the read (then it may be retried).
+  // Whether a read failed only because a signal interrupted it: refill() may be retried then; libpcap's
+  // stream is left mid-record and cannot go on.
   [[nodiscard]] bool take_interrupted() { return std::exchange(interrupted_, false); }
   [[nodiscard]] const std::uint8_t* data() const { return buf_.data(); }
   [[nodiscard]] std::size_t filled() const { return filled_; }

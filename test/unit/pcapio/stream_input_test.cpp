@@ -251,3 +251,44 @@ TEST_CASE("A signal during a blocked pipe read gives timeout, and reading resume
   ::close(fds[0]);
   ::sigaction(SIGUSR2, &old, nullptr);
 }
+
+// Once libpcap reads the stream (pcapng here), an interrupted read leaves it mid-record: the loop gets
+// `timeout` (and sees Ctrl-C), and a caller that reads on gets libpcap's error, not misparsed records.
+TEST_CASE("A signal during libpcap's blocked read of a pipe gives timeout, then its error", "[pcapio]") {
+  struct sigaction sa {
+  }, old{};
+  sa.sa_handler = ignore_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;
+  REQUIRE(::sigaction(SIGUSR2, &sa, &old) == 0);
+  const auto ng = test::hex(
+      "0a0d0d0a 1c000000 4d3c2b1a 0100 0000 ffffffffffffffff 1c000000"
+      "01000000 14000000 0100 0000 00000400 14000000"
+      "06000000 30000000 00000000 00000000 40420f00 0e000000 0e000000"
+      "ffffffffffff 020000000001 0806 0000 30000000");
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const std::size_t first = 28 + 20 + 12;  // the SHB, the IDB and part of the packet block
+  REQUIRE(::write(fds[1], ng.data(), first) == static_cast<ssize_t>(first));
+  auto src = PacketSource::open_file("/dev/fd/" + std::to_string(fds[0]));
+  const pthread_t reader = ::pthread_self();
+  std::atomic<bool> back{false};
+  std::thread poke([reader, &back] {
+    for (int i = 0; i < 100 && !back.load(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (!back.load()) ::pthread_kill(reader, SIGUSR2);
+    }
+  });
+  Packet p;
+  const ReadStatus interrupted = src.next(p);
+  back = true;
+  poke.join();
+  CHECK(interrupted == ReadStatus::timeout);
+  REQUIRE(::write(fds[1], ng.data() + first, ng.size() - first) == static_cast<ssize_t>(ng.size() - first));
+  ::close(fds[1]);
+  CHECK(src.next(p) == ReadStatus::error);
+  CHECK_THAT(src.error(), Catch::Contains("record 1"));
+  CHECK(src.next(p) == ReadStatus::error);  // and stays so
+  ::close(fds[0]);
+  ::sigaction(SIGUSR2, &old, nullptr);
+}

@@ -113,6 +113,7 @@ class PacketSource {
   bool map_nano_ = false;
   // Stream input: the map fields describe its record buffer (owned by libpcap's stream, freed with it).
   detail::StreamInput* stream_ = nullptr;
+  bool stream_broken_ = false;  // a signal interrupted libpcap mid-record: only the error is left
   // Live handles: the non-blocking handle's descriptor (-1 when libpcap offers none) and the idle wait.
   int live_fd_ = -1;
   int timeout_ms_ = 0;
