@@ -203,24 +203,16 @@ TEST_CASE("A pipe that ends mid-record, or holds a record libpcap refuses, gets 
 
 namespace {
 extern "C" void ignore_signal(int) {}
-}  // namespace
 
-// The tools' Ctrl-C handlers do not restart reads (report/interrupt.cpp): a read blocked on a silent pipe
-// must come back as `timeout` so the loop can see the flag, and the stream must go on if the loop does.
-TEST_CASE("A signal during a blocked pipe read gives timeout, and reading resumes", "[pcapio]") {
-  struct sigaction sa {
-  }, old{};
+// next() on a source that blocks, under SIGUSR2 handled without SA_RESTART as the tools handle Ctrl-C. The
+// signal is sent again until next() comes back, so one finds it blocked however slow the machine is.
+ReadStatus next_under_signal(PacketSource& src, Packet& p) {
+  struct sigaction sa {};
+  struct sigaction old {};
   sa.sa_handler = ignore_signal;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART, as the tools install theirs
+  sa.sa_flags = 0;
   REQUIRE(::sigaction(SIGUSR2, &sa, &old) == 0);
-  const auto bytes = file_bytes(test::data_path("capport-synth-enforcement.pcap"));
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  const std::size_t first = 24 + 8;  // the file header and half of the first record header
-  REQUIRE(::write(fds[1], bytes.data(), first) == static_cast<ssize_t>(first));
-  auto src = PacketSource::open_file("/dev/fd/" + std::to_string(fds[0]));
-  // Signalled until next() comes back, so one signal finds it blocked however slow the machine is.
   const pthread_t reader = ::pthread_self();
   std::atomic<bool> back{false};
   std::thread poke([reader, &back] {
@@ -229,10 +221,25 @@ TEST_CASE("A signal during a blocked pipe read gives timeout, and reading resume
       if (!back.load()) ::pthread_kill(reader, SIGUSR2);
     }
   });
-  Packet p;
-  const ReadStatus interrupted = src.next(p);  // blocks: the first record is not all there
+  const ReadStatus rs = src.next(p);
   back = true;
   poke.join();
+  ::sigaction(SIGUSR2, &old, nullptr);
+  return rs;
+}
+}  // namespace
+
+// The tools' Ctrl-C handlers do not restart reads (report/interrupt.cpp): a read blocked on a silent pipe
+// must come back as `timeout` so the loop can see the flag, and the stream must go on if the loop does.
+TEST_CASE("A signal during a blocked pipe read gives timeout, and reading resumes", "[pcapio]") {
+  const auto bytes = file_bytes(test::data_path("capport-synth-enforcement.pcap"));
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const std::size_t first = 24 + 8;  // the file header and half of the first record header
+  REQUIRE(::write(fds[1], bytes.data(), first) == static_cast<ssize_t>(first));
+  auto src = PacketSource::open_file("/dev/fd/" + std::to_string(fds[0]));
+  Packet p;
+  const ReadStatus interrupted = next_under_signal(src, p);  // blocks: the first record is not all there
   CHECK(interrupted == ReadStatus::timeout);
   REQUIRE(::write(fds[1], bytes.data() + first, bytes.size() - first) ==
           static_cast<ssize_t>(bytes.size() - first));
@@ -249,18 +256,11 @@ TEST_CASE("A signal during a blocked pipe read gives timeout, and reading resume
     ++want;
   CHECK(n == want);
   ::close(fds[0]);
-  ::sigaction(SIGUSR2, &old, nullptr);
 }
 
 // Once libpcap reads the stream (pcapng here), an interrupted read leaves it mid-record: the loop gets
 // `timeout` (and sees Ctrl-C), and a caller that reads on gets libpcap's error, not misparsed records.
 TEST_CASE("A signal during libpcap's blocked read of a pipe gives timeout, then its error", "[pcapio]") {
-  struct sigaction sa {
-  }, old{};
-  sa.sa_handler = ignore_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;
-  REQUIRE(::sigaction(SIGUSR2, &sa, &old) == 0);
   const auto ng = test::hex(
       "0a0d0d0a 1c000000 4d3c2b1a 0100 0000 ffffffffffffffff 1c000000"
       "01000000 14000000 0100 0000 00000400 14000000"
@@ -271,18 +271,8 @@ TEST_CASE("A signal during libpcap's blocked read of a pipe gives timeout, then 
   const std::size_t first = 28 + 20 + 12;  // the SHB, the IDB and part of the packet block
   REQUIRE(::write(fds[1], ng.data(), first) == static_cast<ssize_t>(first));
   auto src = PacketSource::open_file("/dev/fd/" + std::to_string(fds[0]));
-  const pthread_t reader = ::pthread_self();
-  std::atomic<bool> back{false};
-  std::thread poke([reader, &back] {
-    for (int i = 0; i < 100 && !back.load(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      if (!back.load()) ::pthread_kill(reader, SIGUSR2);
-    }
-  });
   Packet p;
-  const ReadStatus interrupted = src.next(p);
-  back = true;
-  poke.join();
+  const ReadStatus interrupted = next_under_signal(src, p);
   CHECK(interrupted == ReadStatus::timeout);
   REQUIRE(::write(fds[1], ng.data() + first, ng.size() - first) == static_cast<ssize_t>(ng.size() - first));
   ::close(fds[1]);
@@ -290,5 +280,4 @@ TEST_CASE("A signal during libpcap's blocked read of a pipe gives timeout, then 
   CHECK_THAT(src.error(), Catch::Contains("record 1"));
   CHECK(src.next(p) == ReadStatus::error);  // and stays so
   ::close(fds[0]);
-  ::sigaction(SIGUSR2, &old, nullptr);
 }
