@@ -80,6 +80,15 @@ constexpr std::uint32_t kMagicNano = 0xa1b23c4d;
 }  // namespace
 
 namespace {
+// Seconds and fraction to nanoseconds, saturated: a pcapng timestamp can lie beyond what 64-bit nanoseconds
+// hold (the year 2262), and the overflow would be undefined (fuzz_pcap_reader found one).
+std::int64_t to_ns(std::int64_t sec, std::int64_t frac_ns) {
+  std::int64_t ns = 0;
+  if (__builtin_mul_overflow(sec, std::int64_t{1000000000}, &ns) || __builtin_add_overflow(ns, frac_ns, &ns))
+    return sec < 0 ? INT64_MIN : INT64_MAX;
+  return ns;
+}
+
 // Only the plain case is read without libpcap: host byte order, version 2.4, and link types libpcap hands
 // out untouched (it rewrites some headers of other types, e.g. Linux USB). Anything else stays with libpcap.
 bool plain_linktype(int lt) {
@@ -341,8 +350,7 @@ ReadStatus PacketSource::next_slow(Packet& out) {
     if (filter_ && pcap_offline_filter(&filter_->prog, h, d) == 0) continue;
     out.data = ByteView(d, h->caplen);
     out.wire_len = h->len;
-    out.ts_ns = static_cast<std::int64_t>(h->ts.tv_sec) * 1000000000 +
-                static_cast<std::int64_t>(h->ts.tv_usec) * (nano_ ? 1 : 1000);
+    out.ts_ns = to_ns(h->ts.tv_sec, static_cast<std::int64_t>(h->ts.tv_usec) * (nano_ ? 1 : 1000));
     out.number = records_;
     return ReadStatus::packet;
   }
