@@ -32,22 +32,33 @@ bool is_pcapng(const std::string& path) {
   std::fclose(f);
   return ng;
 }
+
+// Standard input is a regular file read from its first byte, and /dev/stdin names that same file.
+bool stdin_is_whole_file() {
+  struct stat in {};
+  struct stat dev {};
+  return ::fstat(STDIN_FILENO, &in) == 0 && S_ISREG(in.st_mode) && ::lseek(STDIN_FILENO, 0, SEEK_CUR) == 0 &&
+         ::stat("/dev/stdin", &dev) == 0 && dev.st_dev == in.st_dev && dev.st_ino == in.st_ino;
+}
 }  // namespace
 
 PacketSource PacketSource::open_file(const std::string& path, const std::string& bpf_filter) {
   PacketSource s;
   s.name_ = path;
-  bool stream = path == "-";  // "-" is standard input, as in tcpdump -r -
+  // "-" is standard input, as in tcpdump -r -. Redirected from a regular file at its start (`-r - <x.pcap`),
+  // it is the same file opened again through /dev/stdin, and mapped like a named one.
+  const std::string file = path == "-" && stdin_is_whole_file() ? "/dev/stdin" : path;
+  bool stream = file == "-";
   if (!stream) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0)
+    if (::stat(file.c_str(), &st) != 0)
       throw SetupError(path + ": cannot open: no such file or not readable");
     if (S_ISDIR(st.st_mode)) throw SetupError(path + ": is a directory, not a capture file");
     // A FIFO, a device or <(zcat x.pcap.gz): each byte can be read once, so it is opened once.
     stream = !S_ISREG(st.st_mode);
     if (!stream) {
       s.file_size_ = static_cast<std::uint64_t>(st.st_size);
-      s.pcapng_ = is_pcapng(path);
+      s.pcapng_ = is_pcapng(file);
     }
   }
   char err[PCAP_ERRBUF_SIZE] = {};
@@ -61,7 +72,7 @@ PacketSource PacketSource::open_file(const std::string& path, const std::string&
       s.stream_ = nullptr;
     }
   } else {
-    s.pcap_ = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
+    s.pcap_ = pcap_open_offline_with_tstamp_precision(file.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
   }
   if (!s.pcap_) throw SetupError(path + ": not a readable pcap or pcapng file: " + err);
   s.linktype_ = pcap_datalink(s.pcap_);
@@ -69,7 +80,7 @@ PacketSource PacketSource::open_file(const std::string& path, const std::string&
   s.offset_ = 24;  // classic pcap global header
   s.set_filter(bpf_filter);
   if (stream && !s.pcapng_) s.start_stream();
-  if (!stream && !s.pcapng_) s.start_mapped(path);
+  if (!stream && !s.pcapng_) s.start_mapped(file);
   return s;
 }
 

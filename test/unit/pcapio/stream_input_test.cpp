@@ -281,3 +281,44 @@ TEST_CASE("A signal during libpcap's blocked read of a pipe gives timeout, then 
   CHECK(src.next(p) == ReadStatus::error);  // and stays so
   ::close(fds[0]);
 }
+
+namespace {
+// Runs fn with standard input taken from fd, then puts the real standard input back.
+template <class Fn>
+void with_stdin(int fd, Fn&& fn) {
+  const int saved = ::dup(STDIN_FILENO);
+  REQUIRE(saved >= 0);
+  REQUIRE(::dup2(fd, STDIN_FILENO) == STDIN_FILENO);
+  try {
+    fn();
+  } catch (...) {
+    ::dup2(saved, STDIN_FILENO);
+    ::close(saved);
+    throw;
+  }
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+}
+}  // namespace
+
+// `-r - <file.pcap` is the file itself: mapped (its size is known, for the progress line) and read whole.
+TEST_CASE("Standard input redirected from a regular file is read as that file; a pipe there is streamed",
+          "[pcapio]") {
+  const std::string file = test::data_path("tcpdump-nsh.pcap");
+  const int fd = ::open(file.c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  with_stdin(fd, [&] {
+    auto src = PacketSource::open_file("-");
+    CHECK(src.name() == "-");
+    CHECK(src.file_size() == fs::file_size(file));
+    CHECK(test::same_records_as_libpcap(src, file) > 0);
+  });
+  ::close(fd);
+
+  Feed feed(file_bytes(file), 4096);
+  with_stdin(feed.read_fd, [&] {
+    auto src = PacketSource::open_file("-");
+    CHECK(src.file_size() == 0);  // a stream: no size to tell
+    CHECK(test::same_records_as_libpcap(src, file) > 0);
+  });
+}
