@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pktmap/wire/byte_view.hpp"
+#include "pktmap/wire/bytes_equal.hpp"
 
 namespace pktmap::sfc {
 
@@ -41,7 +42,7 @@ class HeaderStore {
     if (id >= slots_.size()) return false;
     const Slot& s = slots_[id];
     return s.refs != 0 && s.len == bytes.size() &&
-           std::memcmp(bytes_.get() + std::size_t{id} * max_len_, bytes.data(), bytes.size()) == 0;
+           bytes_equal(bytes_.get() + std::size_t{id} * max_len_, bytes.data(), bytes.size());
   }
   [[nodiscard]] std::uint32_t refs(HeaderId id) const { return slots_[id].refs; }
 

@@ -18,7 +18,11 @@ namespace pktmap::sfc {
 // granularity/kind tag so different kinds never collide.
 struct ScopeKey {
   std::array<std::uint64_t, 6> w{};
-  friend bool operator==(const ScopeKey&, const ScopeKey&) = default;
+  // Word by word, branch-free: the defaulted == compiled to a call to memcmp.
+  friend bool operator==(const ScopeKey& a, const ScopeKey& b) {
+    return ((a.w[0] ^ b.w[0]) | (a.w[1] ^ b.w[1]) | (a.w[2] ^ b.w[2]) | (a.w[3] ^ b.w[3]) |
+            (a.w[4] ^ b.w[4]) | (a.w[5] ^ b.w[5])) == 0;
+  }
   [[nodiscard]] std::uint64_t hash() const;
 };
 
