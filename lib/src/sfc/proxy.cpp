@@ -5,6 +5,7 @@
 
 #include "mode_common.hpp"
 #include "pktmap/error.hpp"
+#include "pktmap/wire/short_bytes.hpp"
 
 namespace pktmap::sfc {
 
@@ -229,8 +230,8 @@ SfResult Proxy::to_sff(FrameBuffer& frame, std::uint8_t side, std::int64_t ts) {
   if (!at) {
     r.outcome = ok ? unsupported("no_headroom") : truncated("sf_frame_truncated");
   } else {
-    if (!outer.empty()) std::memcpy(at, outer.data(), outer.size());
-    std::memcpy(at + outer.size(), nsh.data(), nsh.size());
+    copy_bytes(at, outer.data(), outer.size());
+    copy_bytes(at + outer.size(), nsh.data(), nsh.size());
     // RFC 8300 §2.3: the proxy decrements SI on behalf of the SF; TTL is an SFF's business (unchanged).
     codec::set_nsh_si(at + outer.size(), static_cast<std::uint8_t>(h.si - 1));
     finish_outer(frame.mut(), outer.size(), h.outer_ip_off, h.outer_l4_off, h.outer_ip_version,

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "pktmap/wire/byte_view.hpp"
-#include "pktmap/wire/bytes_equal.hpp"
+#include "pktmap/wire/short_bytes.hpp"
 
 namespace pktmap::sfc {
 
