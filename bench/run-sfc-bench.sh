@@ -38,11 +38,14 @@ tcprw=(tcprewrite --enet-vlan=add --enet-vlan-tag=100 --enet-vlan-cfi=0 --enet-v
 have_tcprewrite=1
 command -v tcprewrite >/dev/null || { have_tcprewrite=0; echo "run-sfc-bench: tcprewrite not installed: its row is skipped"; }
 
-# One line per run: "cpu_seconds wall_seconds max_rss_kib", appended to $work/NAME.
+# One line per run: "cpu_seconds wall_seconds max_rss_kib", appended to $work/NAME. OUT, the command's
+# output, is removed first (as perf.md's hyperfine --prepare does): a writer that replaces its output by
+# rename would otherwise pay for allocating a second copy of the file while the old one still exists, and one
+# that truncates would not.
 measure() {
-  local name="$1"
-  shift
-  rm -f "$work/$name.out"
+  local name="$1" out="$2"
+  shift 2
+  rm -f "$out"
   /usr/bin/time -f "%U %S %e %M" -o "$work/$name.one" "$@" >/dev/null 2>"$work/$name.err" ||
     { echo "run-sfc-bench: $name failed:" >&2; cat "$work/$name.err" >&2; exit 1; }
   awk '{ printf "%.3f %.3f %d\n", $1 + $2, $3, $4 }' "$work/$name.one" >>"$work/$name"
@@ -52,9 +55,9 @@ measure() {
 names=(pcap_copy proxy)
 ((have_tcprewrite)) && names+=(tcprewrite)
 for ((r = 0; r <= runs; r++)); do
-  measure pcap_copy "${copy[@]}"
-  measure proxy "${proxy[@]}"
-  ((have_tcprewrite)) && measure tcprewrite "${tcprw[@]}"
+  measure pcap_copy "$work/copy.pcap" "${copy[@]}"
+  measure proxy "$work/proxy.pcap" "${proxy[@]}"
+  ((have_tcprewrite)) && measure tcprewrite "$work/tcprewrite.pcap" "${tcprw[@]}"
   if ((r == 0)); then for n in "${names[@]}"; do : >"$work/$n"; done; fi
 done
 
