@@ -27,6 +27,7 @@ MappingTable::MappingTable(std::size_t capacity, std::int64_t idle_ns, FullPolic
                            HeaderStore& nsh_store, HeaderStore& outer_store)
     : entries_(capacity),
       lru_(capacity),
+      tags_(capacity),
       index_(pow2_at_least(capacity * 2)),
       nsh_store_(&nsh_store),
       outer_store_(&outer_store),
@@ -68,11 +69,8 @@ std::uint32_t MappingTable::insert(const ScopeKey& scope, std::int64_t ts, std::
     remove_in_place(i);
     ++counters_.evicted;
   }
-  Entry& e = entries_[i];
-  e = Entry{};
-  e.scope = scope;
+  entries_[i] = Entry{.scope = scope, .in_use = true};
   lru_[i].last_ts = ts;
-  e.in_use = true;
   add_index(i, hash);
   link_newest(i);
   ++size_;
@@ -87,6 +85,7 @@ void MappingTable::add_index(std::uint32_t i, std::uint64_t hash) {
   while (index_[slot].entry != kNil)
     slot = (slot + 1) & mask;
   index_[slot] = {i, static_cast<std::uint32_t>(hash)};
+  tags_[i] = static_cast<std::uint32_t>(hash);
 }
 
 void MappingTable::touch(std::uint32_t i, std::int64_t ts) {
@@ -164,7 +163,7 @@ void MappingTable::link_newest(std::uint32_t i) {
 // Backward-shift deletion (no tombstones); homes come from the cells' tags, not from the entries.
 void MappingTable::erase_index(std::uint32_t idx) {
   const std::size_t mask = index_.size() - 1;
-  std::size_t i = home(entries_[idx].scope.hash());
+  std::size_t i = home(tags_[idx]);
   while (index_[i].entry != idx)
     i = (i + 1) & mask;
   std::size_t j = i;

@@ -135,6 +135,9 @@ class MappingTable {
   };
   std::vector<Entry> entries_;
   std::vector<Links> lru_;
+  // Each entry's index tag (the low 32 bits of its scope hash, which give its home cell): removing an entry
+  // finds its cell without hashing the scope again, which a full table did on most packets.
+  std::vector<std::uint32_t> tags_;
   std::vector<std::uint32_t> free_;  // removed entries, reused first (LIFO)
   std::size_t unused_ = 0;           // entries [unused_, capacity) were never handed out
   std::vector<Slot> index_;          // open addressing over scope hashes, entry kNil = empty
