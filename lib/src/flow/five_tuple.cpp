@@ -108,11 +108,10 @@ bool extract_ipv4_fast(ByteView ip_packet, ExtractedFlow& f) {
 }
 }  // namespace
 
-Result<ExtractedFlow> extract_five_tuple(ByteView ip_packet) {
-  ExtractedFlow f;
-  if (extract_ipv4_fast(ip_packet, f)) return f;
+Outcome extract_five_tuple(ByteView ip_packet, ExtractedFlow& f) {
+  if (extract_ipv4_fast(ip_packet, f)) return ok_outcome();
   auto first = ByteReader(ip_packet).peek_u8();
-  if (!first) return {f, truncated("flow_truncated")};
+  if (!first) return truncated("flow_truncated");
   const int version = *first >> 4;
   if (version == 4) {
     auto ip = codec::parse_ipv4(ip_packet);
@@ -122,29 +121,33 @@ Result<ExtractedFlow> extract_five_tuple(ByteView ip_packet) {
         f.tuple.set_v4(ip->src, ip->dst);
         f.tuple.proto = ip->protocol;
       }
-      return {f, ip.outcome()};
+      return ip.outcome();
     }
     f.tuple.set_v4(ip->src, ip->dst);
     f.tuple.proto = ip->protocol;
     f.is_fragment = ip->is_fragment;
     if (ip->has_l4_header()) f.l4 = ip->payload;
-    Outcome o = read_ports(f, ip->has_l4_header());
-    return {f, o};
+    return read_ports(f, ip->has_l4_header());
   }
   if (version == 6) {
     auto ip = codec::parse_ipv6(ip_packet);
     if (!ip.ok() && ip.name() != "ipv6_payload_length_exceeds_packet") {
       if (!ip->header.empty()) f.tuple.set_v6(ip->src, ip->dst);
-      return {f, ip.outcome()};
+      return ip.outcome();
     }
     f.tuple.set_v6(ip->src, ip->dst);
     f.tuple.proto = ip->upper_proto;
     f.is_fragment = ip->is_fragment;
     if (ip->has_l4_header()) f.l4 = ip->upper;
-    Outcome o = read_ports(f, ip->has_l4_header());
-    return {f, o};
+    return read_ports(f, ip->has_l4_header());
   }
-  return {f, invalid("flow_ip_version_unknown")};
+  return invalid("flow_ip_version_unknown");
+}
+
+Result<ExtractedFlow> extract_five_tuple(ByteView ip_packet) {
+  ExtractedFlow f;
+  const Outcome o = extract_five_tuple(ip_packet, f);
+  return {f, o};
 }
 
 }  // namespace pktmap::flow

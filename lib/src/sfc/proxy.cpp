@@ -115,7 +115,7 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
     r.outcome = unsupported("frame_too_large");
     return r;
   }
-  flow::FiveTuple tuple;
+  flow::ExtractedFlow flow;
   const flow::FiveTuple* tp = nullptr;
   ByteView l3;
   if (is_l3(np)) {
@@ -134,11 +134,8 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
       l3 = v.payload.subspan(s.offset);
   }
   if (!l3.empty()) {
-    auto t = flow::extract_five_tuple(l3);
-    if (t.ok() || t.name() == "flow_ports_truncated") {
-      tuple = t->tuple;
-      tp = &tuple;
-    }
+    const Outcome t = flow::extract_five_tuple(l3, flow);
+    if (t.ok() || t.name == "flow_ports_truncated") tp = &flow.tuple;
   }
   // Intern the header and the normalized outer headers (only the first nsh_offset bytes are used).
   // Tunnels are interned with their per-packet fields zeroed; a bare Ethernet header is interned as it is.

@@ -13,6 +13,7 @@
 #include "pktmap/pcapio/pcap_writer.hpp"
 #include "pktmap/report/interrupt.hpp"
 #include "pktmap/report/progress.hpp"
+#include "pktmap/wire/short_bytes.hpp"
 
 namespace pktmap::sfc {
 
@@ -240,13 +241,11 @@ void Run::classify_against(ByteView in, const FrameBuffer& buf, const SfResult& 
   }
   const std::uint8_t* got = buf.data() + r.nsh_offset;
   const std::size_t n = in.size();
-  if (r.nsh_len == n && n >= 8) {  // the common case first, in fixed-size compares (MD1 is 24 bytes)
+  if (r.nsh_len == n && n >= 8) {  // the common case first, in word compares (MD1 is 24 bytes)
     std::uint8_t head[8];
     std::memcpy(head, in.data(), 8);
     head[7] = static_cast<std::uint8_t>(head[7] - 1);
-    const bool rest = n == 24 ? std::memcmp(got + 8, in.data() + 8, 16) == 0
-                              : std::memcmp(got + 8, in.data() + 8, n - 8) == 0;
-    if (rest && std::memcmp(got, head, 8) == 0) {
+    if (load_word(got) == load_word(head) && bytes_equal(got + 8, in.data() + 8, n - 8)) {
       ++a.exact;
       return;
     }

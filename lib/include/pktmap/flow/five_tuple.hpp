@@ -52,6 +52,9 @@ struct ExtractedFlow {
 // flow_ports_truncated (TCP/UDP with fewer than 4 transport bytes captured), or the IPv4/IPv6 codec outcome
 // when the IP header or the extension-header walk is unusable (the tuple holds what was read).
 Result<ExtractedFlow> extract_five_tuple(ByteView ip_packet);
+// The same into the caller's flow (which must be freshly default-constructed): no copy of the result, for
+// per-packet callers.
+Outcome extract_five_tuple(ByteView ip_packet, ExtractedFlow& f);
 
 }  // namespace pktmap::flow
 
