@@ -231,8 +231,10 @@ SfResult Proxy::to_sff(FrameBuffer& frame, std::uint8_t side, std::int64_t ts) {
     copy_bytes(at + outer.size(), nsh.data(), nsh.size());
     // RFC 8300 §2.3: the proxy decrements SI on behalf of the SF; TTL is an SFF's business (unchanged).
     codec::set_nsh_si(at + outer.size(), static_cast<std::uint8_t>(h.si - 1));
-    finish_outer(frame.mut(), outer.size(), h.outer_ip_off, h.outer_l4_off, h.outer_ip_version,
-                 h.outer_l4_proto, ip_id_++);
+    const std::uint16_t ip_id = ip_id_++;
+    if (h.outer_ip_version != 0)  // a tunnel's lengths and checksums; bare Ethernet has none
+      finish_outer(frame.mut(), outer.size(), h.outer_ip_off, h.outer_l4_off, h.outer_ip_version,
+                   h.outer_l4_proto, ip_id);
     r.spi = h.spi;
     r.nsh_offset = outer.size();
     r.nsh_len = nsh.size();
