@@ -31,25 +31,24 @@ bool NshTlvIterator::next(NshTlv& tlv) {
 // RFC 8300 §2.2-2.5; rules listed in specs/sfc.md §1.1.
 Outcome parse_nsh(ByteView data, NshView& v) {
   // Every field is assigned below (no clearing of the whole view first: this runs once per packet).
-  v.header = v.context = v.payload = {};
-  v.tlv_count = 0;
-  ByteReader r(data);
-  auto w0 = r.be32();
-  auto w1 = r.be32();
-  if (!w0 || !w1) {
+  if (data.size() < kNshBaseLen) {
     v = NshView{};
     return truncated("nsh_truncated");
   }
-  v.version = static_cast<std::uint8_t>(*w0 >> 30);
-  v.oam = (*w0 >> 29) & 1;
-  v.u_bit = (*w0 >> 28) & 1;
-  v.ttl = static_cast<std::uint8_t>((*w0 >> 22) & 0x3f);
-  v.length = static_cast<std::uint8_t>((*w0 >> 16) & 0x3f);
-  v.unassigned = static_cast<std::uint8_t>((*w0 >> 12) & 0xf);
-  v.md_type = static_cast<std::uint8_t>((*w0 >> 8) & 0xf);
-  v.next_proto = static_cast<std::uint8_t>(*w0 & 0xff);
-  v.spi = *w1 >> 8;
-  v.si = static_cast<std::uint8_t>(*w1 & 0xff);
+  v.header = v.context = v.payload = {};
+  v.tlv_count = 0;
+  const std::uint32_t w0 = load_be32(data.data());  // the base header's two words, read in place
+  const std::uint32_t w1 = load_be32(data.data() + 4);
+  v.version = static_cast<std::uint8_t>(w0 >> 30);
+  v.oam = (w0 >> 29) & 1;
+  v.u_bit = (w0 >> 28) & 1;
+  v.ttl = static_cast<std::uint8_t>((w0 >> 22) & 0x3f);
+  v.length = static_cast<std::uint8_t>((w0 >> 16) & 0x3f);
+  v.unassigned = static_cast<std::uint8_t>((w0 >> 12) & 0xf);
+  v.md_type = static_cast<std::uint8_t>((w0 >> 8) & 0xf);
+  v.next_proto = static_cast<std::uint8_t>(w0 & 0xff);
+  v.spi = w1 >> 8;
+  v.si = static_cast<std::uint8_t>(w1 & 0xff);
   // Ver 01b is reserved for ever (MPLS ECMP); other non-zero versions are unknown formats.
   if (v.version != 0) return unsupported("nsh_version_unsupported");
   if (v.length < 2) return invalid("nsh_length_too_short");
