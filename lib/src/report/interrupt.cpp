@@ -4,8 +4,9 @@
 
 namespace pktmap::report {
 
+std::atomic<bool> detail::interrupted_flag{false};
+
 namespace {
-std::atomic<bool> g_interrupted{false};
 std::atomic<bool> g_usr1{false};
 std::atomic<void (*)(void*)> g_callback{nullptr};
 std::atomic<void*> g_arg{nullptr};
@@ -15,7 +16,7 @@ extern "C" void on_signal(int sig) {
     g_usr1.store(true);
     return;
   }
-  g_interrupted.store(true);
+  detail::interrupted_flag.store(true);
   if (auto cb = g_callback.load()) cb(g_arg.load());
 }
 }  // namespace
@@ -28,10 +29,6 @@ void install_interrupt_handlers(bool want_usr1) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   if (want_usr1) sigaction(SIGUSR1, &sa, nullptr);
-}
-
-bool interrupted() {
-  return g_interrupted.load(std::memory_order_relaxed);
 }
 
 bool take_usr1() {

@@ -7,7 +7,13 @@ namespace pktmap::report {
 
 // Installs handlers for SIGINT and SIGTERM (and SIGUSR1 when want_usr1). Idempotent.
 void install_interrupt_handlers(bool want_usr1 = false);
-[[nodiscard]] bool interrupted();
+namespace detail {
+extern std::atomic<bool> interrupted_flag;  // set by the handler; read through interrupted()
+}
+// Inline: offline loops ask once per packet.
+[[nodiscard]] inline bool interrupted() {
+  return detail::interrupted_flag.load(std::memory_order_relaxed);
+}
 // True once per SIGUSR1 received (then cleared).
 [[nodiscard]] bool take_usr1();
 // Called from the signal handler too: e.g. a pcap_breakloop wrapper. Must be async-signal-safe.
