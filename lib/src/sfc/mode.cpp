@@ -1,8 +1,5 @@
-// Mode names, configuration checks (draft-song-sfc-legacy-sf-mapping-04 Table 1) and scopes.
+// Mode names and configuration checks (draft-song-sfc-legacy-sf-mapping-04 Table 1).
 #include "pktmap/sfc/mode.hpp"
-
-#include <bit>
-#include <cstring>
 
 namespace pktmap::sfc {
 
@@ -112,42 +109,6 @@ std::string check_mode_config(const ModeConfig& c) {
   if (c.kind == ModeKind::vxlan && c.vxlan.port == 0) return "vxlan: UDP port 0 is not a port";
   if (limit == 0) return "--limit must be at least 1";
   return {};
-}
-
-namespace {
-// 8 bytes as a big-endian word (the value state files hold).
-std::uint64_t pack16(const std::uint8_t* p) {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
-  return v;
-}
-}  // namespace
-
-ScopeKey make_scope(Granularity g, const ToSfPacket& p, ByteView frame) {
-  ScopeKey s;
-  s.w[0] = (static_cast<std::uint64_t>(g) + 1) | std::uint64_t{p.side} << 4 | std::uint64_t{p.si} << 8 |
-           std::uint64_t{p.spi} << 16;
-  if (g == Granularity::packet) {
-    s.w[1] = p.serial;
-  } else if (g == Granularity::flow) {
-    if (p.tuple) {
-      const auto& t = *p.tuple;
-      s.w[1] = t.ip_version | std::uint64_t{t.proto} << 8 | std::uint64_t{t.sport} << 16 |
-               std::uint64_t{t.dport} << 32;
-      s.w[2] = pack16(t.src.data());
-      s.w[3] = pack16(t.src.data() + 8);
-      s.w[4] = pack16(t.dst.data());
-      s.w[5] = pack16(t.dst.data() + 8);
-    } else if (frame.size() >= 14) {  // non-IP L2 payload: the MAC pair and ethertype stand for the flow
-      std::uint8_t b[16] = {};
-      std::memcpy(b, frame.data(), 14);
-      s.w[1] = std::uint64_t{1} << 63;
-      s.w[2] = pack16(b);
-      s.w[3] = pack16(b + 8);
-    }
-  }
-  return s;
 }
 
 }  // namespace pktmap::sfc

@@ -1,5 +1,8 @@
 #pragma once
 // Helpers shared by the mode classes (internal).
+#include <bit>
+#include <cstring>
+
 #include "pktmap/codec/nsh.hpp"
 #include "pktmap/codec/vlan.hpp"
 #include "pktmap/sfc/mode.hpp"
@@ -73,4 +76,43 @@ inline L3Start find_l3(ByteView frame) {
   return r;
 }
 
+// 8 bytes as a big-endian word (the value state files hold).
+inline std::uint64_t pack16(const std::uint8_t* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+  return v;
+}
+
 }  // namespace pktmap::sfc::detail
+
+namespace pktmap::sfc {
+
+// The scope a key stands for at granularity g. Inline: the keyed modes build one per packet.
+inline ScopeKey make_scope(Granularity g, const ToSfPacket& p, ByteView frame) {
+  ScopeKey s;
+  s.w[0] = (static_cast<std::uint64_t>(g) + 1) | std::uint64_t{p.side} << 4 | std::uint64_t{p.si} << 8 |
+           std::uint64_t{p.spi} << 16;
+  if (g == Granularity::packet) {
+    s.w[1] = p.serial;
+  } else if (g == Granularity::flow) {
+    if (p.tuple) {
+      const auto& t = *p.tuple;
+      s.w[1] = t.ip_version | std::uint64_t{t.proto} << 8 | std::uint64_t{t.sport} << 16 |
+               std::uint64_t{t.dport} << 32;
+      s.w[2] = detail::pack16(t.src.data());
+      s.w[3] = detail::pack16(t.src.data() + 8);
+      s.w[4] = detail::pack16(t.dst.data());
+      s.w[5] = detail::pack16(t.dst.data() + 8);
+    } else if (frame.size() >= 14) {  // non-IP L2 payload: the MAC pair and ethertype stand for the flow
+      std::uint8_t b[16] = {};
+      std::memcpy(b, frame.data(), 14);
+      s.w[1] = std::uint64_t{1} << 63;
+      s.w[2] = detail::pack16(b);
+      s.w[3] = detail::pack16(b + 8);
+    }
+  }
+  return s;
+}
+
+}  // namespace pktmap::sfc

@@ -118,7 +118,4 @@ class Mode {
 
 std::unique_ptr<Mode> make_mode(const ModeConfig& c, HeaderStore& nsh_store, HeaderStore& outer_store);
 
-// The scope a key stands for at granularity g.
-ScopeKey make_scope(Granularity g, const ToSfPacket& p, ByteView frame);
-
 }  // namespace pktmap::sfc
