@@ -101,33 +101,11 @@ void PcapWriter::flush_buffer() {
   used_ = 0;
 }
 
-// The record layout pcap_dump writes (struct pcap_sf_pkthdr): 32-bit seconds, 32-bit micro- or
-// nanoseconds, caplen, len, all in host byte order like the file header libpcap wrote.
-void PcapWriter::write(ByteView data, std::uint32_t wire_len, std::int64_t ts_ns) {
-  std::int64_t sec = ts_ns / 1000000000;
-  std::int64_t frac = ts_ns % 1000000000;
-  if (frac < 0) {
-    frac += 1000000000;
-    --sec;
-  }
-  const std::uint32_t rec[4] = {static_cast<std::uint32_t>(sec),
-                                static_cast<std::uint32_t>(nano_ ? frac : frac / 1000),
-                                static_cast<std::uint32_t>(data.size()),
-                                wire_len < data.size() ? static_cast<std::uint32_t>(data.size()) : wire_len};
-  const std::size_t need = sizeof rec + data.size();
-  if (used_ + need > buf_.size()) {
-    flush_buffer();
-    if (need > buf_.size()) {  // larger than the whole buffer: straight to stdio
-      std::FILE* f = pcap_dump_file(dumper_);
-      std::fwrite(rec, 1, sizeof rec, f);
-      std::fwrite(data.data(), 1, data.size(), f);
-      ++count_;
-      return;
-    }
-  }
-  std::memcpy(buf_.data() + used_, rec, sizeof rec);
-  if (!data.empty()) std::memcpy(buf_.data() + used_ + sizeof rec, data.data(), data.size());
-  used_ += need;
+// A record larger than the whole buffer goes straight to stdio (the buffer was just flushed).
+void PcapWriter::write_large(const std::uint32_t (&rec)[4], ByteView data) {
+  std::FILE* f = pcap_dump_file(dumper_);
+  std::fwrite(rec, 1, sizeof rec, f);
+  std::fwrite(data.data(), 1, data.size(), f);
   ++count_;
 }
 

@@ -67,6 +67,41 @@ TEST_CASE("PcapWriter + PacketSource round trip keeps nanoseconds and numbers re
   fs::remove_all(dir);
 }
 
+// The writer buffers records; one larger than its whole buffer (a 256 KiB jumbo record at the snapshot
+// length) is written around it, in order, between buffered ones.
+TEST_CASE("PcapWriter keeps the order of buffered records and one larger than its buffer", "[pcapio]") {
+  auto dir = temp_dir();
+  auto out = (dir / "big.pcap").string();
+  std::vector<std::uint8_t> big(262144);
+  for (std::size_t i = 0; i < big.size(); ++i)
+    big[i] = static_cast<std::uint8_t>(i * 13);
+  const auto small = udp_frame(7);
+  {
+    PcapWriter w(out, linktype::ethernet, false);
+    w.write(test::view(small), static_cast<std::uint32_t>(small.size()), 1'000'000'000);
+    w.write(test::view(big), static_cast<std::uint32_t>(big.size()), 2'000'001'000);
+    w.write(test::view(small), static_cast<std::uint32_t>(small.size()), 3'000'000'000);
+    CHECK(w.count() == 3);
+    w.commit();
+  }
+  char err[PCAP_ERRBUF_SIZE];
+  pcap_t* pc = pcap_open_offline(out.c_str(), err);
+  REQUIRE(pc != nullptr);
+  pcap_pkthdr* h = nullptr;
+  const u_char* d = nullptr;
+  std::vector<std::size_t> sizes;
+  std::vector<long> secs;
+  while (pcap_next_ex(pc, &h, &d) == 1) {
+    sizes.push_back(h->caplen);
+    secs.push_back(h->ts.tv_sec);
+    if (h->caplen == big.size()) CHECK(std::equal(big.begin(), big.end(), d));
+  }
+  pcap_close(pc);
+  CHECK(sizes == std::vector<std::size_t>{small.size(), big.size(), small.size()});
+  CHECK(secs == std::vector<long>{1, 2, 3});
+  fs::remove_all(dir);
+}
+
 TEST_CASE("PcapWriter without commit leaves nothing behind", "[pcapio]") {
   auto dir = temp_dir();
   auto out = (dir / "aborted.pcap").string();

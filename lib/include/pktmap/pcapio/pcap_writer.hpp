@@ -8,6 +8,7 @@
 // big blocks (pcap_dump's two fwrite calls per packet cost more than the rest of a proxy's work on it).
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ class PcapWriter {
   PcapWriter& operator=(const PcapWriter&) = delete;
   ~PcapWriter();
 
+  // Inline: called for every packet; only a full buffer's flush goes out of line.
   void write(ByteView data, std::uint32_t wire_len, std::int64_t ts_ns);
   void write(const Packet& p) { write(p.data, p.wire_len, p.ts_ns); }
   // Flushes, closes and renames into place. Throws SetupError on I/O failure (disk full).
@@ -38,6 +40,7 @@ class PcapWriter {
   std::string tmp_path_;
   pcap* dead_ = nullptr;
   void flush_buffer();
+  void write_large(const std::uint32_t (&rec)[4], ByteView data);
 
   pcap_dumper* dumper_ = nullptr;
   std::vector<std::uint8_t> buf_;  // pending records
@@ -46,6 +49,33 @@ class PcapWriter {
   bool committed_ = false;
   std::uint64_t count_ = 0;
 };
+
+// The record layout pcap_dump writes (struct pcap_sf_pkthdr): 32-bit seconds, 32-bit micro- or
+// nanoseconds, caplen, len, all in host byte order like the file header libpcap wrote.
+inline void PcapWriter::write(ByteView data, std::uint32_t wire_len, std::int64_t ts_ns) {
+  std::int64_t sec = ts_ns / 1000000000;
+  std::int64_t frac = ts_ns % 1000000000;
+  if (frac < 0) {
+    frac += 1000000000;
+    --sec;
+  }
+  const std::uint32_t rec[4] = {static_cast<std::uint32_t>(sec),
+                                static_cast<std::uint32_t>(nano_ ? frac : frac / 1000),
+                                static_cast<std::uint32_t>(data.size()),
+                                wire_len < data.size() ? static_cast<std::uint32_t>(data.size()) : wire_len};
+  const std::size_t need = sizeof rec + data.size();
+  if (used_ + need > buf_.size()) {
+    flush_buffer();
+    if (need > buf_.size()) {  // larger than the whole buffer
+      write_large(rec, data);
+      return;
+    }
+  }
+  std::memcpy(buf_.data() + used_, rec, sizeof rec);
+  if (!data.empty()) std::memcpy(buf_.data() + used_ + sizeof rec, data.data(), data.size());
+  used_ += need;
+  ++count_;
+}
 
 // Atomic text/JSON output with the same temp-then-rename rule (and the same in-place writing of "-",
 // devices and FIFOs).
