@@ -61,8 +61,7 @@ Proxy::Proxy(const ProxyConfig& cfg)
   return id;
 }
 
-std::uint8_t Proxy::side_of(std::uint32_t spi) const {
-  if (side_.empty()) return kSideForward;
+std::uint8_t Proxy::side_of_paired(std::uint32_t spi) const {
   auto it = side_.find(spi);
   return it == side_.end() ? kSideForward : it->second;
 }

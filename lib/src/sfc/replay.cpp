@@ -49,7 +49,7 @@ class Run {
   void phase2();
 
  private:
-  void count_nsh(const SffResult& r);
+  [[gnu::always_inline]] void count_nsh(const SffResult& r);
   void finish_counts();
   void drain();
   void returned(SfFrame* f);
@@ -70,7 +70,7 @@ class Run {
   FrameBuffer scratch_;
 };
 
-void Run::count_nsh(const SffResult& r) {
+inline void Run::count_nsh(const SffResult& r) {
   ++rep_.nsh;
   if (r.md_type == 1) ++rep_.md1;
   if (r.md_type == 2) ++rep_.md2;

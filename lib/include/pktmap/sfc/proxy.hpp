@@ -73,7 +73,9 @@ class Proxy {
   // One frame from the SF (side kSideUnknown when not known); restored in place.
   SfResult to_sff(FrameBuffer& frame, std::uint8_t side, std::int64_t ts);
 
-  [[nodiscard]] std::uint8_t side_of(std::uint32_t spi) const;
+  [[nodiscard]] std::uint8_t side_of(std::uint32_t spi) const {
+    return side_.empty() ? kSideForward : side_of_paired(spi);  // inline: asked for every packet
+  }
   // The paired SPI, or false when unpaired.
   [[nodiscard]] bool reverse_of(std::uint32_t spi, std::uint32_t& out) const;
 
@@ -85,6 +87,7 @@ class Proxy {
   static ScopeKey path_scope(std::uint32_t spi);
 
  private:
+  [[nodiscard]] std::uint8_t side_of_paired(std::uint32_t spi) const;  // a path pair is configured
   // Last header interned per SPI (direct-mapped on the low SPI bits); see intern_for_path().
   using HeaderCache = std::array<HeaderId, 1024>;
   HeaderId intern_for_path(HeaderStore& store, HeaderCache& cache, std::uint32_t spi, ByteView bytes);
