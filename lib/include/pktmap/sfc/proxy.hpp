@@ -87,7 +87,7 @@ class Proxy {
   static ScopeKey path_scope(std::uint32_t spi);
 
  private:
-  [[nodiscard]] std::uint8_t side_of_paired(std::uint32_t spi) const;  // a path pair is configured
+  [[nodiscard]] std::uint8_t side_of_paired(std::uint32_t spi) const;  // side_of() once --pair is given
   // Last header interned per SPI (direct-mapped on the low SPI bits); see intern_for_path().
   using HeaderCache = std::array<HeaderId, 1024>;
   HeaderId intern_for_path(HeaderStore& store, HeaderCache& cache, std::uint32_t spi, ByteView bytes);

@@ -1,7 +1,8 @@
 #pragma once
 // Compares and copies of short byte strings (headers, keys) without a call into libc: for lengths of 8 bytes
-// and up, 8-byte words, the last one overlapping the one before it. The per-packet headers and keys are 14 to
-// 48 bytes, where the call and libc's size dispatch cost more than the work itself.
+// and up, 8-byte words taken from both ends, so that they may overlap instead of leaving a byte tail. The
+// per-packet headers and keys are 14 to 48 bytes, where the call and libc's size dispatch cost more than the
+// work itself.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
