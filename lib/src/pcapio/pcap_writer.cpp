@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "pktmap/error.hpp"
+#include "write_behind.hpp"
 
 namespace pktmap::pcapio {
 
@@ -58,9 +59,6 @@ PcapWriter::PcapWriter(std::string path, int linktype, bool nanosecond, int snap
   dead_ = pcap_open_dead_with_tstamp_precision(
       linktype, snaplen, nano_ ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
   if (!dead_) throw SetupError(path_ + ": cannot set up pcap writer");
-  // Standard output gets smaller blocks so that a reader of a pipe sees packets sooner. Files get 256 KiB:
-  // a buffer that stays in the L2 cache until the kernel copies it out (1 MiB was measurably slower).
-  buf_.resize(path_ == "-" ? 64 * 1024 : 256 * 1024);
   if (path_ == "-") {
     dumper_ = pcap_dump_fopen(dead_, stdout);
   } else {
@@ -80,11 +78,29 @@ PcapWriter::PcapWriter(std::string path, int linktype, bool nanosecond, int snap
     pcap_close(dead_);
     throw SetupError(msg);
   }
+  // Standard output gets smaller blocks so that a reader of a pipe sees packets sooner. Files get 256 KiB:
+  // a buffer that stays in the L2 cache until the kernel copies it out (1 MiB was measurably slower).
+  // Only the temporary file we created is written behind: a pipe, FIFO or device written in place keeps
+  // its writes (and their SIGPIPE) on the thread that runs the tool.
+  const std::size_t block = path_ == "-" ? 64 * 1024 : 256 * 1024;
+  std::FILE* f = pcap_dump_file(dumper_);
+  if (!tmp_path_.empty() && WriteBehind::worthwhile() && std::fflush(f) == 0) {
+    behind_ = std::make_unique<WriteBehind>(fileno(f), block, 4);  // the file header is out: raw fd from here
+    buf_ = behind_->acquire();
+  } else {
+    own_.resize(block);
+    buf_ = own_.data();
+  }
+  cap_ = block;
 }
 
 PcapWriter::~PcapWriter() {
   if (dumper_) {
-    flush_buffer();
+    // A temporary written behind is removed below: stop its thread (before the file closes), drop the rest.
+    if (behind_)
+      behind_.reset();
+    else
+      flush_buffer();
     if (path_ == "-") {
       pcap_dump_flush(dumper_);
     } else {
@@ -97,15 +113,23 @@ PcapWriter::~PcapWriter() {
 
 void PcapWriter::flush_buffer() {
   if (used_ == 0) return;
-  std::fwrite(buf_.data(), 1, used_, pcap_dump_file(dumper_));
+  if (behind_) {
+    behind_->submit(used_);
+    buf_ = behind_->acquire();
+  } else {
+    std::fwrite(buf_, 1, used_, pcap_dump_file(dumper_));
+  }
   used_ = 0;
 }
 
-// A record larger than the whole buffer goes straight to stdio (the buffer was just flushed).
+// A record larger than the whole buffer goes straight out (the buffer was just flushed; behind a thread,
+// after everything before it is written).
 void PcapWriter::write_large(const std::uint32_t (&rec)[4], ByteView data) {
   std::FILE* f = pcap_dump_file(dumper_);
+  if (behind_ && behind_->drain() != 0) return;  // the error is reported by commit()
   std::fwrite(rec, 1, sizeof rec, f);
   std::fwrite(data.data(), 1, data.size(), f);
+  if (behind_) std::fflush(f);  // before the next block goes to the raw fd
   ++count_;
 }
 
@@ -118,10 +142,13 @@ void PcapWriter::commit() {
     return;
   }
   std::FILE* f = pcap_dump_file(dumper_);
+  const int behind_error = behind_ ? behind_->drain() : 0;
   // fsync is for the file the rename publishes; a device or FIFO written in place may not support it.
   const bool in_place = tmp_path_.empty();
-  bool ok = pcap_dump_flush(dumper_) == 0 && !std::ferror(f) && (in_place || ::fsync(fileno(f)) == 0);
-  const int e = errno;
+  bool ok = behind_error == 0 && pcap_dump_flush(dumper_) == 0 && !std::ferror(f) &&
+            (in_place || ::fsync(fileno(f)) == 0);
+  const int e = behind_error ? behind_error : errno;
+  behind_.reset();
   pcap_dump_close(dumper_);
   dumper_ = nullptr;
   if (!ok) {

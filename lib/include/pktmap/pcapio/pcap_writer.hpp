@@ -5,10 +5,13 @@
 // existing path that is not a regular file (/dev/null, a FIFO, a terminal) is written in place, as tcpdump -w
 // does, never replaced.
 // libpcap writes the file header; records are appended to a large buffer of our own and handed to stdio in
-// big blocks (pcap_dump's two fwrite calls per packet cost more than the rest of a proxy's work on it).
+// big blocks (pcap_dump's two fwrite calls per packet cost more than the rest of a proxy's work on it). A
+// temporary file (the usual case) is written behind: full blocks go out from a second thread while the next
+// fills (write_behind.hpp).
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +21,8 @@ struct pcap;
 struct pcap_dumper;
 
 namespace pktmap::pcapio {
+
+class WriteBehind;
 
 class PcapWriter {
  public:
@@ -43,8 +48,11 @@ class PcapWriter {
   void write_large(const std::uint32_t (&rec)[4], ByteView data);
 
   pcap_dumper* dumper_ = nullptr;
-  std::vector<std::uint8_t> buf_;  // pending records
+  std::uint8_t* buf_ = nullptr;  // pending records: own_, or the write-behind buffer being filled
+  std::size_t cap_ = 0;
   std::size_t used_ = 0;
+  std::vector<std::uint8_t> own_;
+  std::unique_ptr<WriteBehind> behind_;
   bool nano_ = true;
   bool committed_ = false;
   std::uint64_t count_ = 0;
@@ -64,15 +72,15 @@ inline void PcapWriter::write(ByteView data, std::uint32_t wire_len, std::int64_
                                 static_cast<std::uint32_t>(data.size()),
                                 wire_len < data.size() ? static_cast<std::uint32_t>(data.size()) : wire_len};
   const std::size_t need = sizeof rec + data.size();
-  if (used_ + need > buf_.size()) {
+  if (used_ + need > cap_) {
     flush_buffer();
-    if (need > buf_.size()) {  // larger than the whole buffer
+    if (need > cap_) {  // larger than the whole buffer
       write_large(rec, data);
       return;
     }
   }
-  std::memcpy(buf_.data() + used_, rec, sizeof rec);
-  if (!data.empty()) std::memcpy(buf_.data() + used_ + sizeof rec, data.data(), data.size());
+  std::memcpy(buf_ + used_, rec, sizeof rec);
+  if (!data.empty()) std::memcpy(buf_ + used_ + sizeof rec, data.data(), data.size());
   used_ += need;
   ++count_;
 }
