@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # sfcproxy-replay against the issue-3 goals, on a generated NSH MD1 capture (1M packets, 10k flows, 50 paths):
-#   1. vlan mode, per flow, transparent SF: CPU time (user+sys, median of runs) at most 1.3x the plain libpcap
-#      read+copy+dump loop (bench_pcap_copy), and at least 2.5x faster than tcprewrite --enet-vlan=add with
-#      all four VLAN options (skipped with a reason when tcprewrite is missing);
+#   1. vlan mode, per flow, transparent SF: end-to-end wall time (median of runs) at most 1.3x the plain
+#      libpcap read+copy+dump loop (bench_pcap_copy), and at least 2.5x faster than tcprewrite --enet-vlan=add
+#      with all four VLAN options (skipped with a reason when tcprewrite is missing);
 #   2. per-packet keys with 1M live entries: peak RSS and bytes per entry (goal <= 128);
 #   3. memory bounded by the table: peak RSS of the same run on a 1M- and a 4M-packet capture.
-# CPU time rather than wall time: the machine is shared, and CPU time is what the other processes do not add
-# to (wall time is printed as well). Builds nothing: give it a build directory with the binaries below.
+# The goals are the issue's, in wall time. CPU time (user+sys) is judged against the same bounds and printed
+# beside it: the proxy writes its output from a second thread, so its wall time is shorter than its work, and
+# on a shared machine CPU time is what other processes do not add to. Builds nothing: give it a build
+# directory with the binaries below.
 #
 #   bench/run-sfc-bench.sh [BUILD_DIR] [RUNS]      defaults: build, 7
 #
@@ -46,9 +48,13 @@ measure() {
   local name="$1" out="$2"
   shift 2
   rm -f "$out"
+  local t0 t1
+  t0=$(date +%s%N)
   /usr/bin/time -f "%U %S %e %M" -o "$work/$name.one" "$@" >/dev/null 2>"$work/$name.err" ||
     { echo "run-sfc-bench: $name failed:" >&2; cat "$work/$name.err" >&2; exit 1; }
-  awk '{ printf "%.3f %.3f %d\n", $1 + $2, $3, $4 }' "$work/$name.one" >>"$work/$name"
+  t1=$(date +%s%N)
+  # Wall time from the shell's clock in ns (time's %e has 10 ms steps, 5 % of a run here).
+  awk -v ns=$((t1 - t0)) '{ printf "%.3f %.4f %d\n", $1 + $2, ns / 1e9, $4 }' "$work/$name.one" >>"$work/$name"
 }
 
 # Interleaved, so a change of machine load hits every command alike; one warm-up run each.
@@ -84,20 +90,24 @@ def rows(name):
 def med(vals, i):
     return statistics.median(v[i] for v in vals)
 res = {n: rows(n) for n in ("pcap_copy", "proxy", "tcprewrite")}
-print(f"\n{'command (1M packets, vlan/flow)':<34}{'CPU s (median)':>15}{'wall s':>9}{'peak RSS MiB':>14}")
+print(f"\n{'command (1M packets, vlan/flow)':<34}{'CPU s (median)':>15}{'wall s (median)':>16}{'peak RSS MiB':>14}")
 for n, v in res.items():
     if v:
-        print(f"{n:<34}{med(v, 0):>15.3f}{med(v, 1):>9.3f}{med(v, 2) / 1024:>14.1f}")
+        print(f"{n:<34}{med(v, 0):>15.3f}{med(v, 1):>16.3f}{med(v, 2) / 1024:>14.1f}")
 def low(vals, i):
     return min(v[i] for v in vals)
 def verdict(ok):
     return "met" if ok else "NOT met"
 base, prox, tcp = (med(res[n], 0) if res[n] else None for n in ("pcap_copy", "proxy", "tcprewrite"))
-print(f"\nproxy / pcap_copy (CPU)     = {prox / base:.2f}x  (goal <= 1.3x): {verdict(prox / base <= 1.3)}")
 wb, wp = med(res["pcap_copy"], 1), med(res["proxy"], 1)
-print(f"proxy / pcap_copy (wall)    = {wp / wb:.2f}x  (shared machine: wall times are noisy)")
+wt = med(res["tcprewrite"], 1) if tcp else None
+# The issue's goals are end-to-end wall time; CPU time is printed beside it because the proxy's output is
+# written from a second thread (write-behind), which shortens the run but not the work.
+print(f"\nproxy / pcap_copy (wall)    = {wp / wb:.2f}x  (goal <= 1.3x): {verdict(wp / wb <= 1.3)}")
+print(f"proxy / pcap_copy (CPU)     = {prox / base:.2f}x  (same bound on CPU time: {verdict(prox / base <= 1.3)})")
 if tcp:
-    print(f"tcprewrite / proxy (CPU)    = {tcp / prox:.2f}x  (goal >= 2.5x): {verdict(tcp / prox >= 2.5)}")
+    print(f"tcprewrite / proxy (wall)   = {wt / wp:.2f}x  (goal >= 2.5x): {verdict(wt / wp >= 2.5)}")
+    print(f"tcprewrite / proxy (CPU)    = {tcp / prox:.2f}x  (same bound on CPU time: {verdict(tcp / prox >= 2.5)})")
 else:
     print("tcprewrite / proxy          = skipped (tcprewrite not installed)")
 # Other load on the host slows the proxy (table lookups wait on memory) more than the streaming copy loop;

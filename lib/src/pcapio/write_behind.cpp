@@ -1,10 +1,10 @@
 #include "write_behind.hpp"
 
-#include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+
+#include "helper_thread.hpp"
 
 namespace pktmap::pcapio {
 
@@ -26,21 +26,15 @@ int write_all(int fd, const std::uint8_t* p, std::size_t n) {
 }  // namespace
 
 bool WriteBehind::worthwhile() {
-  return std::thread::hardware_concurrency() >= 2;
+  return detail::second_core();
 }
 
 WriteBehind::WriteBehind(int fd, std::size_t buffer_size, std::size_t buffers)
     : fd_(fd), size_(buffer_size), used_(buffers, 0) {
   bufs_.reserve(buffers);
   for (std::size_t i = 0; i < buffers; ++i)
-    bufs_.push_back(std::make_unique<std::uint8_t[]>(buffer_size));
-  // The thread starts with every signal blocked, so that SIGINT still reaches the thread that checks for it
-  // and never interrupts a write.
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  thread_ = std::thread([this] { run(); });
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    bufs_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(buffer_size));  // untouched until filled
+  thread_ = detail::start_helper([this] { run(); });
 }
 
 WriteBehind::~WriteBehind() {

@@ -29,10 +29,8 @@ HeaderStore::HeaderStore(std::size_t capacity, std::size_t max_len)
     : max_len_(max_len),
       bytes_(new std::uint8_t[capacity * max_len]),
       slots_(capacity),
-      index_(pow2_at_least(capacity * 2), kNoHeader) {
-  free_.reserve(capacity);
-  for (std::size_t i = capacity; i-- > 0;)
-    free_.push_back(static_cast<HeaderId>(i));
+      index_(pow2_at_least(capacity * 2)) {
+  free_.reserve(capacity);  // allocated, not touched
 }
 
 HeaderId HeaderStore::intern(ByteView bytes) {
@@ -43,8 +41,8 @@ HeaderId HeaderStore::intern(ByteView bytes) {
   const std::uint64_t h = hash_bytes(bytes);
   const std::size_t mask = index_.size() - 1;
   std::size_t i = home(h);
-  for (; index_[i] != kNoHeader; i = (i + 1) & mask) {
-    const HeaderId id = index_[i];
+  for (; index_[i] != 0; i = (i + 1) & mask) {
+    const HeaderId id = index_[i] - 1;
     const Slot& s = slots_[id];
     if (s.hash == h && s.len == bytes.size() &&
         std::memcmp(bytes_.get() + id * max_len_, bytes.data(), bytes.size()) == 0) {
@@ -52,15 +50,19 @@ HeaderId HeaderStore::intern(ByteView bytes) {
       return id;
     }
   }
-  if (free_.empty()) {
+  HeaderId id;
+  if (!free_.empty()) {
+    id = free_.back();
+    free_.pop_back();
+  } else if (unused_ < slots_.size()) {
+    id = static_cast<HeaderId>(unused_++);
+  } else {
     ++refused_;
     return kNoHeader;
   }
-  const HeaderId id = free_.back();
-  free_.pop_back();  // never reallocates: capacity reserved up front
   if (!bytes.empty()) std::memcpy(bytes_.get() + id * max_len_, bytes.data(), bytes.size());
   slots_[id] = Slot{h, 1, static_cast<std::uint16_t>(bytes.size())};
-  index_[i] = id;
+  index_[i] = id + 1;
   if (++live_ > peak_) peak_ = live_;
   return id;
 }
@@ -76,13 +78,13 @@ void HeaderStore::free_slot(HeaderId id) {
 void HeaderStore::erase_from_index(HeaderId id) {
   const std::size_t mask = index_.size() - 1;
   std::size_t i = home(slots_[id].hash);
-  while (index_[i] != id)
+  while (index_[i] != id + 1)
     i = (i + 1) & mask;
   std::size_t j = i;
   for (;;) {
     j = (j + 1) & mask;
-    if (index_[j] == kNoHeader) break;
-    const std::size_t k = home(slots_[index_[j]].hash);
+    if (index_[j] == 0) break;
+    const std::size_t k = home(slots_[index_[j] - 1].hash);
     // Move j into the hole at i unless its home lies cyclically in (i, j].
     const bool home_between = i <= j ? (i < k && k <= j) : (i < k || k <= j);
     if (!home_between) {
@@ -90,7 +92,7 @@ void HeaderStore::erase_from_index(HeaderId id) {
       i = j;
     }
   }
-  index_[i] = kNoHeader;
+  index_[i] = 0;
 }
 
 }  // namespace pktmap::sfc

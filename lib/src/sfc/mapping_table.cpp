@@ -48,8 +48,8 @@ void MappingTable::expire_due(std::int64_t now_ns) {
 std::uint32_t MappingTable::find(const ScopeKey& scope, std::uint64_t h) const {
   const std::size_t mask = index_.size() - 1;
   const auto tag = static_cast<std::uint32_t>(h);
-  for (std::size_t i = home(h); index_[i].entry != kNil; i = (i + 1) & mask)
-    if (index_[i].tag == tag && entries_[index_[i].entry].scope == scope) return index_[i].entry;
+  for (std::size_t i = home(h); index_[i].ref != 0; i = (i + 1) & mask)
+    if (index_[i].tag == tag && entries_[index_[i].ref - 1].scope == scope) return index_[i].ref - 1;
   return kNil;
 }
 
@@ -82,9 +82,9 @@ std::uint32_t MappingTable::insert(const ScopeKey& scope, std::int64_t ts, std::
 void MappingTable::add_index(std::uint32_t i, std::uint64_t hash) {
   const std::size_t mask = index_.size() - 1;
   std::size_t slot = home(hash);
-  while (index_[slot].entry != kNil)
+  while (index_[slot].ref != 0)
     slot = (slot + 1) & mask;
-  index_[slot] = {i, static_cast<std::uint32_t>(hash)};
+  index_[slot] = {i + 1, static_cast<std::uint32_t>(hash)};
   tags_[i] = static_cast<std::uint32_t>(hash);
 }
 
@@ -164,12 +164,12 @@ void MappingTable::link_newest(std::uint32_t i) {
 void MappingTable::erase_index(std::uint32_t idx) {
   const std::size_t mask = index_.size() - 1;
   std::size_t i = home(tags_[idx]);
-  while (index_[i].entry != idx)
+  while (index_[i].ref != idx + 1)
     i = (i + 1) & mask;
   std::size_t j = i;
   for (;;) {
     j = (j + 1) & mask;
-    if (index_[j].entry == kNil) break;
+    if (index_[j].ref == 0) break;
     const std::size_t k = home(index_[j].tag);
     const bool home_between = i <= j ? (i < k && k <= j) : (i < k || k <= j);
     if (!home_between) {
@@ -177,7 +177,7 @@ void MappingTable::erase_index(std::uint32_t idx) {
       i = j;
     }
   }
-  index_[i] = Slot{};
+  index_[i] = Slot{0, 0};
 }
 
 }  // namespace pktmap::sfc

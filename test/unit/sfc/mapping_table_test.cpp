@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+
 #include "pktmap/sfc/mapping_table.hpp"
 #include "test_util.hpp"
 
@@ -67,4 +69,37 @@ TEST_CASE("mapping table: removal keeps every other entry reachable") {
     CHECK((t.find(scope(i)) == MappingTable::kNil) == (i % 3 == 0));
   CHECK(t.counters().released == 100);
   CHECK(t.size() == 200);
+}
+
+namespace {
+long rss_kib() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return -1;
+  char line[256];
+  long kib = -1;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "VmRSS: %ld", &kib) == 1) break;
+  std::fclose(f);
+  return kib;
+}
+}  // namespace
+
+// A table sized for a million keys and a full-size header store are zero pages until used: memory follows
+// the entries in use, not the limit (a small run used to pay 1,400 page faults to build them).
+TEST_CASE("mapping table: a large limit costs memory only for the entries used") {
+  const long before = rss_kib();
+  REQUIRE(before > 0);
+  HeaderStore n(65536, 256), o(65536, 64);
+  MappingTable t(1'000'000, 0, FullPolicy::evict_oldest, n, o);  // about 160 MB if written out
+  const auto h = test::hex("0fc60101000065ff");
+  for (std::uint64_t v = 0; v < 1000; ++v) {
+    const std::uint32_t i = t.insert(scope(v), static_cast<std::int64_t>(v));
+    REQUIRE(i != MappingTable::kNil);
+    t.at(i).nsh = n.intern(test::view(h));
+  }
+  CHECK(t.size() == 1000);
+  CHECK(t.find(scope(999)) != MappingTable::kNil);
+  CHECK_FALSE(t.live(999'999));  // an entry never handed out reads as not in use
+  CHECK(n.live() == 1);
+  CHECK(rss_kib() - before < 16 * 1024);
 }

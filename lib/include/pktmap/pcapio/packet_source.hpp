@@ -19,7 +19,8 @@ namespace pktmap::pcapio {
 
 namespace detail {
 class StreamInput;
-}
+class WindowAhead;
+}  // namespace detail
 
 // timeout: nothing yet, call again after checking for Ctrl-C (an idle live interface, or a signal that
 // interrupted the read of a stream).
@@ -88,6 +89,7 @@ class PacketSource {
   void start_mapped(const std::string& path);
   void start_stream();
   bool map_window(std::uint64_t at, std::size_t need);
+  void read_ahead(const std::uint8_t* old, std::size_t old_len);
   void leave_mapped();
   void unmap();
   [[nodiscard]] bool wait_readable() const;
@@ -111,6 +113,7 @@ class PacketSource {
   std::uint32_t snaplen_ = 0;
   bool mapped_ = false;
   bool map_nano_ = false;
+  detail::WindowAhead* ahead_ = nullptr;  // maps the next window in the background (files of many windows)
   // Stream input: the map fields describe its record buffer (owned by libpcap's stream, freed with it).
   detail::StreamInput* stream_ = nullptr;
   bool stream_broken_ = false;  // a signal interrupted libpcap mid-record: only the error is left

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "pktmap/sfc/zeroed_array.hpp"
 #include "pktmap/wire/byte_view.hpp"
 #include "pktmap/wire/short_bytes.hpp"
 
@@ -53,10 +54,10 @@ class HeaderStore {
   [[nodiscard]] std::uint64_t refused() const { return refused_; }
 
  private:
-  struct Slot {
-    std::uint64_t hash = 0;
-    std::uint32_t refs = 0;
-    std::uint16_t len = 0;
+  struct Slot {  // all zero: free
+    std::uint64_t hash;
+    std::uint32_t refs;
+    std::uint16_t len;
   };
   [[nodiscard]] std::size_t home(std::uint64_t hash) const { return hash & (index_.size() - 1); }
   void erase_from_index(HeaderId id);
@@ -65,10 +66,12 @@ class HeaderStore {
   std::size_t max_len_;
   // capacity * max_len_, left uninitialized: only slots in use are touched, so unused capacity costs no RSS.
   std::unique_ptr<std::uint8_t[]> bytes_;
-  std::vector<Slot> slots_;
-  std::vector<HeaderId> free_;  // stack of free slot ids
-  std::vector<HeaderId>
-      index_;  // open addressing (linear probing), kNoHeader = empty; 2x capacity, power of 2
+  ZeroedArray<Slot> slots_;
+  std::vector<HeaderId> free_;  // freed slot ids, reused first (capacity reserved: never reallocates)
+  std::size_t unused_ = 0;      // slots [unused_, capacity) were never handed out
+  // Open addressing (linear probing) over id + 1, 0 = empty (so a fresh index is zero pages); 2x capacity,
+  // power of 2.
+  ZeroedArray<HeaderId> index_;
   std::size_t live_ = 0;
   std::size_t peak_ = 0;
   std::uint64_t refused_ = 0;

@@ -11,6 +11,7 @@
 
 #include "pktmap/codec/ethernet.hpp"
 #include "pktmap/sfc/header_store.hpp"
+#include "pktmap/sfc/zeroed_array.hpp"
 
 namespace pktmap::sfc {
 
@@ -113,8 +114,8 @@ class MappingTable {
   // An index cell: the entry and the low 32 bits of its scope's hash, so that probing and deletion never
   // touch an entry whose hash differs (one cache line per lookup instead of one per probe).
   struct Slot {
-    std::uint32_t entry = kNil;
-    std::uint32_t tag = 0;
+    std::uint32_t ref;  // entry index + 1; 0 = empty (a fresh index is zero pages)
+    std::uint32_t tag;
   };
   [[nodiscard]] std::size_t home(std::uint64_t hash) const { return hash & (index_.size() - 1); }
   void unlink(std::uint32_t i);
@@ -128,19 +129,21 @@ class MappingTable {
   // LRU links and times, apart from the entries: moving an entry to the newest end rewrites its neighbours'
   // links, and the expiry check reads the oldest entry's time on every packet; in this compact array those
   // are cache hits, where in the entries they were misses.
-  struct Links {
-    std::uint32_t older = kNil;
-    std::uint32_t newer = kNil;
-    std::int64_t last_ts = 0;
+  struct Links {  // set when the entry is linked
+    std::uint32_t older;
+    std::uint32_t newer;
+    std::int64_t last_ts;
   };
-  std::vector<Entry> entries_;
-  std::vector<Links> lru_;
+  // Sized for the capacity and zero until used (an all-zero Entry is not in use): a table whose limit is a
+  // million keys costs only the pages its live entries reach.
+  ZeroedArray<Entry> entries_;
+  ZeroedArray<Links> lru_;
   // Each entry's index tag (the low 32 bits of its scope hash, which give its home cell): removing an entry
   // finds its cell without hashing the scope again, which a full table did on most packets.
-  std::vector<std::uint32_t> tags_;
+  ZeroedArray<std::uint32_t> tags_;
   std::vector<std::uint32_t> free_;  // removed entries, reused first (LIFO)
   std::size_t unused_ = 0;           // entries [unused_, capacity) were never handed out
-  std::vector<Slot> index_;          // open addressing over scope hashes, entry kNil = empty
+  ZeroedArray<Slot> index_;          // open addressing over scope hashes
   HeaderStore* nsh_store_;
   HeaderStore* outer_store_;
   std::int64_t idle_ns_;
