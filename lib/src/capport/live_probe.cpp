@@ -1,17 +1,16 @@
 // The live probe's network part: one libcurl multi handle running the API request and the canaries in
-// parallel under a single deadline (see live_probe.hpp). The verdict rules are in live_verdict.cpp.
+// parallel under a single deadline (see live_probe.hpp). One transfer's set-up and callbacks are in
+// curl_transfer.cpp; the verdict rules are in live_verdict.cpp.
 #include "pktmap/capport/live_probe.hpp"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <mutex>
 
-#include "curl_flows.hpp"
+#include "curl_transfer.hpp"
 #include "pktmap/capport/capture_analysis.hpp"
 #include "pktmap/capport/http_head.hpp"
 #include "pktmap/capport/signal_listener.hpp"
@@ -22,195 +21,12 @@ namespace pktmap::capport {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-struct Url {
-  std::string scheme;
-  std::string host;
-  int port = 0;
-};
-
-Url parse_url(const std::string& text, const char* what) {
-  Url u;
-  CURLU* h = curl_url();
-  if (curl_url_set(h, CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
-    curl_url_cleanup(h);
-    throw SetupError(std::string(what) + " " + text + ": not a valid URL");
-  }
-  char* part = nullptr;
-  if (curl_url_get(h, CURLUPART_SCHEME, &part, 0) == CURLUE_OK) u.scheme = part;
-  curl_free(part);
-  part = nullptr;
-  if (curl_url_get(h, CURLUPART_HOST, &part, 0) == CURLUE_OK) u.host = part;
-  curl_free(part);
-  part = nullptr;
-  if (curl_url_get(h, CURLUPART_PORT, &part, CURLU_DEFAULT_PORT) == CURLUE_OK) u.port = std::atoi(part);
-  curl_free(part);
-  curl_url_cleanup(h);
-  return u;
-}
-
-struct Transfer {
-  CURL* easy = nullptr;
-  curl_slist* headers = nullptr;
-  curl_slist* resolve = nullptr;
-  bool is_api = false;
-  std::size_t index = 0;  // into report.canaries
-  std::string body;
-  std::size_t limit = kApiBodyLimit;
-  bool abort_when_full = false;
-  bool too_large = false;
-  std::string cache_control;
-  std::string nm_status;
-  std::string location;
-  char errbuf[CURL_ERROR_SIZE] = {};
-  bool done = false;
-  CURLcode code = CURLE_OK;
-  Clock::time_point start;
-  double seconds = 0;
-  CurlFlowRecorder flows;  // the connections it made
-  bool requery = false;    // a later API request, after a signal
-
-  ~Transfer() {
-    if (easy) curl_easy_cleanup(easy);
-    curl_slist_free_all(headers);
-    curl_slist_free_all(resolve);
-  }
-};
-
-std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  std::size_t len = size * n;
-  if (t->body.size() + len > t->limit) {
-    t->too_large = true;
-    t->body.append(data, t->limit - t->body.size());
-    return t->abort_when_full ? 0 : len;
-  }
-  t->body.append(data, len);
-  return len;
-}
-
-std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  std::string_view line(data, size * n);
-  if (istarts_with(line, "HTTP/")) {  // a new response (after a redirect): forget the previous one's fields
-    t->cache_control.clear();
-    t->nm_status.clear();
-    t->location.clear();
-    t->body.clear();
-    return size * n;
-  }
-  auto colon = line.find(':');
-  if (colon == std::string_view::npos) return size * n;
-  auto name = line.substr(0, colon);
-  auto value = line.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-    value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
-    value.remove_suffix(1);
-  if (iequals(name, "Cache-Control")) t->cache_control = value;
-  if (iequals(name, "X-NetworkManager-Status")) t->nm_status = value;
-  if (iequals(name, "Location")) t->location = value;
-  return size * n;
-}
-
-FetchOutcome outcome_of(const Transfer& t) {
-  switch (t.code) {
-    case CURLE_OK:
-      return FetchOutcome::answered;
-    case CURLE_COULDNT_RESOLVE_HOST:
-      return FetchOutcome::dns_failed;
-    case CURLE_COULDNT_CONNECT:
-      return FetchOutcome::connect_failed;
-    case CURLE_OPERATION_TIMEDOUT:
-      return FetchOutcome::timeout;
-    case CURLE_PEER_FAILED_VERIFICATION:
-      return FetchOutcome::tls_untrusted;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-      return FetchOutcome::tls_failed;
-    case CURLE_WRITE_ERROR:
-      return t.too_large ? FetchOutcome::too_large : FetchOutcome::other_error;
-    default:
-      return FetchOutcome::other_error;
-  }
-}
-
-std::string error_text(const Transfer& t) {
-  if (t.code == CURLE_OK) return {};
-  if (t.too_large) return "body larger than " + std::to_string(t.limit) + " bytes";
-  return t.errbuf[0] ? std::string(t.errbuf) : std::string(curl_easy_strerror(t.code));
-}
-
-void init_curl() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-void common_setup(Transfer& t, const std::string& url, const Url& u, const ProbeOptions& o, long timeout_ms) {
-  t.easy = curl_easy_init();
-  if (!t.easy) throw SetupError("libcurl: cannot create a handle");
-  CURL* e = t.easy;
-  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.errbuf);
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(e, CURLOPT_USERAGENT, "capport-probe/0.1");
-  if (!o.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, o.ca_file.c_str());
-  if (o.insecure) {
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  if (!o.interface.empty()) curl_easy_setopt(e, CURLOPT_INTERFACE, o.interface.c_str());
-  for (const auto& pin : o.resolve) {
-    if (!iequals(pin.host, u.host) || (pin.port != 0 && pin.port != u.port)) continue;
-    std::string entry = u.host + ":" + std::to_string(u.port) + ":" + pin.addr;
-    t.resolve = curl_slist_append(t.resolve, entry.c_str());
-  }
-  if (t.resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, t.resolve);
-  t.flows.install(e);
-}
-
-bool pinned(const ProbeOptions& o, const Url& u) {
-  for (const auto& pin : o.resolve)
-    if (iequals(pin.host, u.host) && (pin.port == 0 || pin.port == u.port)) return true;
-  return false;
-}
-
-// The subject and names of the certificate a server offers, fetched again without verification only to say
-// who answered (nothing it returns is trusted).
-std::string peer_certificate(const std::string& url, const Url& u, const ProbeOptions& o, long timeout_ms) {
-  if (timeout_ms < 100) return {};
-  Transfer t;
-  t.limit = 0;
-  ProbeOptions loose = o;
-  loose.insecure = true;
-  common_setup(t, url, u, loose, timeout_ms);
-  curl_easy_setopt(t.easy, CURLOPT_NOBODY, 1L);
-  curl_easy_setopt(t.easy, CURLOPT_CERTINFO, 1L);
-  curl_easy_perform(t.easy);
-  curl_certinfo* info = nullptr;
-  if (curl_easy_getinfo(t.easy, CURLINFO_CERTINFO, &info) != CURLE_OK || !info || info->num_of_certs < 1)
-    return {};
-  std::string subject;
-  std::string names;
-  for (curl_slist* s = info->certinfo[0]; s; s = s->next) {
-    std::string_view line(s->data);
-    if (istarts_with(line, "Subject:")) subject = line.substr(8);
-    if (istarts_with(line, "X509v3 Subject Alternative Name:")) names = line.substr(32);
-  }
-  std::string out = subject;
-  if (!names.empty()) out += (out.empty() ? "" : "; ") + names;
-  return out;
-}
+using detail::Clock;
+using detail::common_setup;
+using detail::error_text;
+using detail::outcome_of;
+using detail::Transfer;
+using detail::Url;
 
 std::string ip_reason(const std::string& ip) {
   std::uint8_t a[16];
@@ -337,7 +153,7 @@ std::string_view fetch_outcome_name(FetchOutcome o) {
 }
 
 ProbeReport run_live_probe(const ProbeOptions& options) {
-  init_curl();
+  detail::init_curl();
   const auto probe_start = Clock::now();
   ProbeReport report;
   ProbeOptions o = options;
@@ -360,14 +176,14 @@ ProbeReport run_live_probe(const ProbeOptions& options) {
   if (o.api_uri) {
     if (*o.api_uri == kUnrestrictedUrn)
       throw SetupError("--api " + *o.api_uri + ": this URN says \"not captive\"; there is nothing to fetch");
-    api_url = parse_url(*o.api_uri, "--api");
+    api_url = detail::parse_url(*o.api_uri, "--api");
     if (api_url.scheme != "https")
       throw SetupError("--api " + *o.api_uri +
                        ": not an https URI (RFC 8908 §4: the API MUST be reached over https)");
   }
   std::vector<Url> canary_urls;
   for (const auto& c : canaries) {
-    auto u = parse_url(c, "--canary");
+    auto u = detail::parse_url(c, "--canary");
     if (u.scheme != "http" && u.scheme != "https")
       throw SetupError("--canary " + c + ": only http and https URLs");
     canary_urls.push_back(u);
@@ -404,7 +220,7 @@ ProbeReport run_live_probe(const ProbeOptions& options) {
     CanaryProbe c;
     c.url = canaries[i];
     c.https = canary_urls[i].scheme == "https";
-    c.pinned = pinned(o, canary_urls[i]);
+    c.pinned = detail::pinned(o, canary_urls[i]);
     report.canaries.push_back(std::move(c));
     auto t = std::make_unique<Transfer>();
     t->index = i;
@@ -501,11 +317,11 @@ ProbeReport run_live_probe(const ProbeOptions& options) {
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
   };
   if (report.api && report.api->fetch == FetchOutcome::tls_untrusted)
-    report.api->peer_certificate = peer_certificate(*o.api_uri, api_url, o, remaining());
+    report.api->peer_certificate = detail::peer_certificate(*o.api_uri, api_url, o, remaining());
   for (std::size_t i = 0; i < report.canaries.size(); ++i)
     if (report.canaries[i].fetch == FetchOutcome::tls_untrusted)
       report.canaries[i].peer_certificate =
-          peer_certificate(report.canaries[i].url, canary_urls[i], o, remaining());
+          detail::peer_certificate(report.canaries[i].url, canary_urls[i], o, remaining());
   report.seconds = std::chrono::duration<double>(Clock::now() - probe_start).count();
   decide_live_verdict(report);
   return report;
