@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <utility>
 
 #include "pktmap/error.hpp"
@@ -175,8 +176,13 @@ bool PacketSource::map_window(std::uint64_t at, std::size_t need) {
   if (map_) ::munmap(const_cast<std::uint8_t*>(map_), map_len_);
   map_ = nullptr;
   if (at + need > file_size_) return false;
-  if (!ahead_ && file_size_ > kWindow && detail::WindowAhead::worthwhile())
-    ahead_ = new detail::WindowAhead(fd_);
+  if (!ahead_ && !no_ahead_ && file_size_ > kWindow && detail::WindowAhead::worthwhile()) {
+    try {
+      ahead_ = new detail::WindowAhead(fd_);
+    } catch (const std::exception&) {  // no thread to be had (limits): every window mapped here instead
+      no_ahead_ = true;
+    }
+  }
   const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
   const std::uint64_t base = at / page * page;
   const std::uint64_t len = std::min<std::uint64_t>(
@@ -311,6 +317,7 @@ PacketSource& PacketSource::operator=(PacketSource&& o) noexcept {
   stream_broken_ = o.stream_broken_;
   fd_ = std::exchange(o.fd_, -1);
   ahead_ = std::exchange(o.ahead_, nullptr);
+  no_ahead_ = o.no_ahead_;
   map_ = std::exchange(o.map_, nullptr);
   map_len_ = std::exchange(o.map_len_, 0);
   map_off_ = o.map_off_;

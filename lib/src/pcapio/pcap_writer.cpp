@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 
 #include "pktmap/error.hpp"
 #include "write_behind.hpp"
@@ -85,7 +86,13 @@ PcapWriter::PcapWriter(std::string path, int linktype, bool nanosecond, int snap
   const std::size_t block = path_ == "-" ? 64 * 1024 : 256 * 1024;
   std::FILE* f = pcap_dump_file(dumper_);
   if (!tmp_path_.empty() && WriteBehind::worthwhile() && std::fflush(f) == 0) {
-    behind_ = std::make_unique<WriteBehind>(fileno(f), block, 4);  // the file header is out: raw fd from here
+    try {
+      behind_ = std::make_unique<WriteBehind>(fileno(f), block, 4);  // the file header is out: raw fd now
+    } catch (const std::exception&) {  // no thread to be had (limits): written by this one instead
+      behind_.reset();
+    }
+  }
+  if (behind_) {
     buf_ = behind_->acquire();
   } else {
     own_.resize(block);

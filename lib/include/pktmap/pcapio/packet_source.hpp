@@ -114,6 +114,7 @@ class PacketSource {
   bool mapped_ = false;
   bool map_nano_ = false;
   detail::WindowAhead* ahead_ = nullptr;  // maps the next window in the background (files of many windows)
+  bool no_ahead_ = false;                 // its thread could not be started
   // Stream input: the map fields describe its record buffer (owned by libpcap's stream, freed with it).
   detail::StreamInput* stream_ = nullptr;
   bool stream_broken_ = false;  // a signal interrupted libpcap mid-record: only the error is left
