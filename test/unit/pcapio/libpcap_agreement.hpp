@@ -13,6 +13,23 @@
 
 namespace pktmap::test {
 
+// Every record of `file` as libpcap reads it (microsecond timestamps): fn(header, data). Returns the count.
+template <class Fn>
+std::size_t for_each_libpcap_record(const std::string& file, Fn&& fn) {
+  char err[PCAP_ERRBUF_SIZE] = {};
+  pcap_t* pc = pcap_open_offline(file.c_str(), err);
+  REQUIRE(pc != nullptr);
+  pcap_pkthdr* h = nullptr;
+  const u_char* d = nullptr;
+  std::size_t n = 0;
+  while (pcap_next_ex(pc, &h, &d) == 1) {
+    fn(*h, d);
+    ++n;
+  }
+  pcap_close(pc);
+  return n;
+}
+
 // Every record of `src` against libpcap's read of `file`, then a clean end having consumed the whole file.
 // Returns the number of records.
 inline std::size_t same_records_as_libpcap(pcapio::PacketSource& src, const std::string& file) {

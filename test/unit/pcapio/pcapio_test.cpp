@@ -84,19 +84,13 @@ TEST_CASE("PcapWriter keeps the order of buffered records and one larger than it
     CHECK(w.count() == 3);
     w.commit();
   }
-  char err[PCAP_ERRBUF_SIZE];
-  pcap_t* pc = pcap_open_offline(out.c_str(), err);
-  REQUIRE(pc != nullptr);
-  pcap_pkthdr* h = nullptr;
-  const u_char* d = nullptr;
   std::vector<std::size_t> sizes;
   std::vector<long> secs;
-  while (pcap_next_ex(pc, &h, &d) == 1) {
-    sizes.push_back(h->caplen);
-    secs.push_back(h->ts.tv_sec);
-    if (h->caplen == big.size()) CHECK(std::equal(big.begin(), big.end(), d));
-  }
-  pcap_close(pc);
+  test::for_each_libpcap_record(out, [&](const pcap_pkthdr& h, const u_char* d) {
+    sizes.push_back(h.caplen);
+    secs.push_back(h.ts.tv_sec);
+    if (h.caplen == big.size()) CHECK(std::equal(big.begin(), big.end(), d));
+  });
   CHECK(sizes == std::vector<std::size_t>{small.size(), big.size(), small.size()});
   CHECK(secs == std::vector<long>{1, 2, 3});
   fs::remove_all(dir);

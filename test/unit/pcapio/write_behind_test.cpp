@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "libpcap_agreement.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/pcapio/pcap_writer.hpp"
 #include "test_util.hpp"
@@ -51,21 +52,14 @@ TEST_CASE("PcapWriter written behind keeps thousands of records across buffers w
     CHECK_FALSE(fs::exists(out));
     w.commit();
   }
-  char err[PCAP_ERRBUF_SIZE];
-  pcap_t* pc = pcap_open_offline(out.c_str(), err);
-  REQUIRE(pc != nullptr);
-  pcap_pkthdr* h = nullptr;
-  const u_char* d = nullptr;
   std::uint32_t k = 0;
   std::uint32_t bad = 0;
-  while (pcap_next_ex(pc, &h, &d) == 1) {
+  const std::size_t n = test::for_each_libpcap_record(out, [&](const pcap_pkthdr& h, const u_char* d) {
     const auto want = k == kJumbo ? jumbo : record(k);
-    if (h->caplen != want.size() || std::memcmp(d, want.data(), want.size()) != 0 || h->ts.tv_usec != k)
-      ++bad;
+    if (h.caplen != want.size() || std::memcmp(d, want.data(), want.size()) != 0 || h.ts.tv_usec != k) ++bad;
     ++k;
-  }
-  pcap_close(pc);
-  CHECK(k == kRecords);
+  });
+  CHECK(n == kRecords);
   CHECK(bad == 0);
   fs::remove_all(dir);
 }
