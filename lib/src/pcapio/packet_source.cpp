@@ -13,6 +13,7 @@
 #include <exception>
 #include <utility>
 
+#include "helper_thread.hpp"
 #include "pktmap/error.hpp"
 #include "stream_input.hpp"
 #include "window_ahead.hpp"
@@ -176,7 +177,7 @@ bool PacketSource::map_window(std::uint64_t at, std::size_t need) {
   if (map_) ::munmap(const_cast<std::uint8_t*>(map_), map_len_);
   map_ = nullptr;
   if (at + need > file_size_) return false;
-  if (!ahead_ && !no_ahead_ && file_size_ > kWindow && detail::WindowAhead::worthwhile()) {
+  if (!ahead_ && !no_ahead_ && file_size_ > kWindow && detail::second_core()) {
     try {
       ahead_ = new detail::WindowAhead(fd_);
     } catch (const std::exception&) {  // no thread to be had (limits): every window mapped here instead

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <exception>
 
+#include "helper_thread.hpp"
 #include "pktmap/error.hpp"
 #include "write_behind.hpp"
 
@@ -85,7 +86,7 @@ PcapWriter::PcapWriter(std::string path, int linktype, bool nanosecond, int snap
   // its writes (and their SIGPIPE) on the thread that runs the tool.
   const std::size_t block = path_ == "-" ? 64 * 1024 : 256 * 1024;
   std::FILE* f = pcap_dump_file(dumper_);
-  if (!tmp_path_.empty() && WriteBehind::worthwhile() && std::fflush(f) == 0) {
+  if (!tmp_path_.empty() && detail::second_core() && std::fflush(f) == 0) {
     try {
       behind_ = std::make_unique<WriteBehind>(fileno(f), block, 4);  // the file header is out: raw fd now
     } catch (const std::exception&) {  // no thread to be had (limits): written by this one instead

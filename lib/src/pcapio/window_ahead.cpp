@@ -6,10 +6,6 @@
 
 namespace pktmap::pcapio::detail {
 
-bool WindowAhead::worthwhile() {
-  return second_core();
-}
-
 WindowAhead::WindowAhead(int fd) : fd_(fd) {
   thread_ = start_helper([this] { run(); });
 }

@@ -28,9 +28,6 @@ class WindowAhead {
   // Waits for the window requested last and hands it over; null when its mmap failed.
   [[nodiscard]] const std::uint8_t* take(std::uint64_t& base, std::size_t& len);
 
-  // Whether read-ahead can help: it needs a second core to run on.
-  static bool worthwhile();
-
  private:
   void run();
   void wait_done(std::unique_lock<std::mutex>& lock);

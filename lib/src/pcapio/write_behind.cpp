@@ -25,12 +25,7 @@ int write_all(int fd, const std::uint8_t* p, std::size_t n) {
 }
 }  // namespace
 
-bool WriteBehind::worthwhile() {
-  return detail::second_core();
-}
-
-WriteBehind::WriteBehind(int fd, std::size_t buffer_size, std::size_t buffers)
-    : fd_(fd), size_(buffer_size), used_(buffers, 0) {
+WriteBehind::WriteBehind(int fd, std::size_t buffer_size, std::size_t buffers) : fd_(fd), used_(buffers, 0) {
   bufs_.reserve(buffers);
   for (std::size_t i = 0; i < buffers; ++i)
     bufs_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(buffer_size));  // untouched until filled

@@ -28,16 +28,11 @@ class WriteBehind {
   // Waits until everything submitted is written: 0, or the errno of the first write that failed (writing
   // stops at a failure; the rest is dropped and the error reported here, as stdio reports it at fflush).
   [[nodiscard]] int drain();
-  [[nodiscard]] std::size_t buffer_size() const { return size_; }
-
-  // Whether write-behind can help: it needs a second core to run on.
-  static bool worthwhile();
 
  private:
   void run();
 
   int fd_;
-  std::size_t size_;
   std::vector<std::unique_ptr<std::uint8_t[]>> bufs_;
   std::vector<std::size_t> used_;
   std::mutex mu_;
