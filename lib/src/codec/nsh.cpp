@@ -28,46 +28,15 @@ bool NshTlvIterator::next(NshTlv& tlv) {
   return true;
 }
 
-// RFC 8300 §2.2-2.5; rules listed in specs/sfc.md §1.1.
-Outcome parse_nsh(ByteView data, NshView& v) {
-  // Every field is assigned below (no clearing of the whole view first: this runs once per packet).
-  if (data.size() < kNshBaseLen) {
-    v = NshView{};
-    return truncated("nsh_truncated");
-  }
-  v.header = v.context = v.payload = {};
-  v.tlv_count = 0;
-  const std::uint32_t w0 = load_be32(data.data());  // the base header's two words, read in place
-  const std::uint32_t w1 = load_be32(data.data() + 4);
-  v.version = static_cast<std::uint8_t>(w0 >> 30);
-  v.oam = (w0 >> 29) & 1;
-  v.u_bit = (w0 >> 28) & 1;
-  v.ttl = static_cast<std::uint8_t>((w0 >> 22) & 0x3f);
-  v.length = static_cast<std::uint8_t>((w0 >> 16) & 0x3f);
-  v.unassigned = static_cast<std::uint8_t>((w0 >> 12) & 0xf);
-  v.md_type = static_cast<std::uint8_t>((w0 >> 8) & 0xf);
-  v.next_proto = static_cast<std::uint8_t>(w0 & 0xff);
-  v.spi = w1 >> 8;
-  v.si = static_cast<std::uint8_t>(w1 & 0xff);
-  // Ver 01b is reserved for ever (MPLS ECMP); other non-zero versions are unknown formats.
-  if (v.version != 0) return unsupported("nsh_version_unsupported");
-  if (v.length < 2) return invalid("nsh_length_too_short");
-  if (v.md_type == nsh_md::type1 && v.length != 6) return invalid("nsh_md1_length_not_6");
-  std::size_t hlen = v.header_len();
-  if (hlen > data.size()) return truncated("nsh_length_exceeds_packet");
-  v.header = data.first(hlen);
-  v.context = data.subspan(kNshBaseLen, hlen - kNshBaseLen);
-  v.payload = data.subspan(hlen);
-  if (v.md_type == nsh_md::type2) {
-    // §2.5.1: each TLV is 4 bytes of header plus its value rounded up to 4; all must fit in Length.
-    ByteReader t(v.context);
-    while (!t.empty()) {
-      if (!t.has(4)) return invalid("nsh_tlv_truncated");
-      auto len = t.peek_u8(3);
-      std::size_t padded = (std::size_t{*len & 0x7fu} + 3) & ~std::size_t{3};
-      if (!t.skip(4) || !t.skip(padded)) return invalid("nsh_tlv_overrun");
-      if (v.tlv_count < 255) ++v.tlv_count;
-    }
+// §2.5.1: each TLV is 4 bytes of header plus its value rounded up to 4; all must fit in Length.
+Outcome detail::walk_nsh_tlvs(NshView& v) {
+  ByteReader t(v.context);
+  while (!t.empty()) {
+    if (!t.has(4)) return invalid("nsh_tlv_truncated");
+    auto len = t.peek_u8(3);
+    std::size_t padded = (std::size_t{*len & 0x7fu} + 3) & ~std::size_t{3};
+    if (!t.skip(4) || !t.skip(padded)) return invalid("nsh_tlv_overrun");
+    if (v.tlv_count < 255) ++v.tlv_count;
   }
   return ok_outcome();
 }

@@ -63,13 +63,7 @@ Outcome at_nsh(ByteView frame, ByteView nsh_bytes, Transport t, NshLocation& loc
 }
 }  // namespace
 
-Outcome locate_nsh(ByteView frame, NshLocation& loc) {
-  loc.transport = Transport::none;
-  loc.nsh_offset = 0;
-  loc.ip_off = loc.l4_off = loc.ip_version = loc.l4_proto = 0;
-  // NSH straight over untagged Ethernet, the common case, without l2()'s tag walk.
-  if (frame.size() >= codec::kEthernetHeaderLen && load_be16(frame.data() + 12) == codec::ethertype::nsh)
-    return at_nsh(frame, frame.subspan(codec::kEthernetHeaderLen), Transport::ethernet, loc);
+Outcome detail::locate_nsh_general(ByteView frame, NshLocation& loc) {
   std::uint16_t type = 0;
   ByteView rest;
   if (Outcome o = l2(frame, type, rest); !o.ok()) return o;

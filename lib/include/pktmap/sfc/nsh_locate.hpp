@@ -4,6 +4,7 @@
 // tags allowed. Uses the codecs only (no copies, no allocation).
 #include <cstdint>
 
+#include "pktmap/codec/ethernet.hpp"
 #include "pktmap/codec/nsh.hpp"
 #include "pktmap/codec/outcome.hpp"
 #include "pktmap/wire/byte_view.hpp"
@@ -26,10 +27,25 @@ struct NshLocation {
   std::uint8_t l4_proto = 0;  // 17 UDP, 47 GRE
 };
 
+namespace detail {
+Outcome locate_nsh_general(ByteView frame, NshLocation& loc);  // every form but NSH over untagged Ethernet
+}
+
 // Outcomes: the first codec outcome on the way (e.g. ethernet_truncated, ipv4_truncated,
 // nsh_length_too_short), or outer_too_long. A frame that is well formed but carries no NSH is ok with
 // transport none. Fills loc in place (no copy of the view per packet).
-Outcome locate_nsh(ByteView frame, NshLocation& loc);
+inline Outcome locate_nsh(ByteView frame, NshLocation& loc) {
+  loc.transport = Transport::none;
+  loc.nsh_offset = 0;
+  loc.ip_off = loc.l4_off = loc.ip_version = loc.l4_proto = 0;
+  // NSH straight over untagged Ethernet, the common case: inline, without the tag walk and the tunnels.
+  if (frame.size() < codec::kEthernetHeaderLen || load_be16(frame.data() + 12) != codec::ethertype::nsh)
+    return detail::locate_nsh_general(frame, loc);
+  if (Outcome o = codec::parse_nsh(frame.subspan(codec::kEthernetHeaderLen), loc.nsh); !o.ok()) return o;
+  loc.nsh_offset = codec::kEthernetHeaderLen;
+  loc.transport = Transport::ethernet;
+  return ok_outcome();
+}
 // The same as a value, for callers off the per-packet path (tests, fuzz targets).
 inline Result<NshLocation> locate_nsh(ByteView frame) {
   NshLocation loc;
