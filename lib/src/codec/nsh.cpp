@@ -47,36 +47,6 @@ Result<NshView> parse_nsh(ByteView data) {
   return {v, o};
 }
 
-Outcome check_nsh_policy(const NshView& v, const NshPolicy& policy) {
-  if (v.oam && !policy.forward_oam) return invalid("nsh_oam");
-  switch (v.md_type) {
-    case nsh_md::reserved:
-      return invalid("nsh_md_type_reserved");
-    case nsh_md::type1:
-    case nsh_md::type2:
-      break;
-    case nsh_md::experiment:
-      if (!policy.allow_experimental) return unsupported("nsh_md_type_experimental");
-      break;
-    default:
-      return unsupported("nsh_md_type_unknown");
-  }
-  switch (v.next_proto) {
-    case nsh_np::ipv4:
-    case nsh_np::ipv6:
-    case nsh_np::ethernet:
-      break;
-    case nsh_np::experiment1:
-    case nsh_np::experiment2:
-      if (!policy.allow_experimental) return unsupported("nsh_next_proto_unsupported");
-      break;
-    default:
-      return unsupported("nsh_next_proto_unsupported");
-  }
-  if (v.si == 0) return invalid("nsh_si_zero");
-  return ok_outcome();
-}
-
 void write_nsh(ByteWriter& w, const NshFields& f) {
   std::size_t ctx_words = (f.context.size() + 3) / 4;
   std::size_t words = 2 + ctx_words;

@@ -65,9 +65,7 @@ std::uint32_t MappingTable::insert(const ScopeKey& scope, std::int64_t ts, std::
       ++counters_.refused;
       return kNil;
     }
-    i = oldest_;  // evicted in place: its cell is reused at once, without a trip through the free list
-    remove_in_place(i);
-    ++counters_.evicted;
+    return evict_into(scope, ts, hash);
   }
   entries_[i] = Entry{.scope = scope, .in_use = true};
   lru_[i].last_ts = ts;
@@ -76,6 +74,31 @@ std::uint32_t MappingTable::insert(const ScopeKey& scope, std::int64_t ts, std::
   ++size_;
   ++counters_.inserted;
   if (size_ > counters_.peak) counters_.peak = size_;
+  return i;
+}
+
+// A full table's insert, on most packets when the keys are fewer than the flows: the oldest entry leaves
+// the index and gives its headers back, and its cell and place in the LRU list are reused at once (it
+// becomes the newest) instead of going through remove() and a fresh insert.
+std::uint32_t MappingTable::evict_into(const ScopeKey& scope, std::int64_t ts, std::uint64_t hash) {
+  const std::uint32_t i = oldest_;
+  erase_index(i);
+  nsh_store_->release(entries_[i].nsh);
+  outer_store_->release(entries_[i].outer);
+  entries_[i] = Entry{.scope = scope, .in_use = true};
+  lru_[i].last_ts = ts;
+  add_index(i, hash);
+  if (newest_ != i) {
+    Links& l = lru_[i];
+    oldest_ = l.newer;
+    lru_[oldest_].older = kNil;
+    l.older = newest_;
+    l.newer = kNil;
+    lru_[newest_].newer = i;
+    newest_ = i;
+  }
+  ++counters_.evicted;
+  ++counters_.inserted;
   return i;
 }
 
@@ -96,13 +119,8 @@ void MappingTable::touch(std::uint32_t i, std::int64_t ts) {
 }
 
 void MappingTable::remove(std::uint32_t i) {
-  if (!entries_[i].in_use) return;
-  remove_in_place(i);
-  free_.push_back(i);
-}
-
-void MappingTable::remove_in_place(std::uint32_t i) {
   Entry& e = entries_[i];
+  if (!e.in_use) return;
   erase_index(i);
   unlink(i);
   nsh_store_->release(e.nsh);
@@ -110,6 +128,7 @@ void MappingTable::remove_in_place(std::uint32_t i) {
   e.in_use = false;
   e.nsh = e.outer = kNoHeader;
   --size_;
+  free_.push_back(i);
 }
 
 void MappingTable::release(std::uint32_t i) {

@@ -121,8 +121,8 @@ class MappingTable {
   void unlink(std::uint32_t i);
   void link_newest(std::uint32_t i);
   void add_index(std::uint32_t i, std::uint64_t hash);
-  // remove() without returning the entry to the free list (insert() reuses it at once).
-  void remove_in_place(std::uint32_t i);
+  // A full table: the oldest entry becomes scope's (see mapping_table.cpp).
+  std::uint32_t evict_into(const ScopeKey& scope, std::int64_t ts, std::uint64_t hash);
   void erase_index(std::uint32_t i);
   void expire_due(std::int64_t now_ns);
 
