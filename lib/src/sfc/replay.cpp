@@ -53,9 +53,9 @@ class Run {
   void finish_counts();
   void drain();
   void returned(SfFrame* f);
-  SfResult deliver(FrameBuffer& buf, std::uint8_t side, std::int64_t ts);
+  [[gnu::always_inline]] SfResult deliver(FrameBuffer& buf, std::uint8_t side, std::int64_t ts);
   void classify(const SfFrame& f, const SfResult& r);
-  void classify_against(ByteView in, const FrameBuffer& buf, const SfResult& r);
+  [[gnu::always_inline]] void classify_against(ByteView in, const FrameBuffer& buf, const SfResult& r);
 
   const ReplayOptions& opt_;
   ReplayReport& rep_;
@@ -199,7 +199,7 @@ void Run::returned(SfFrame* f) {
   classify(*f, r);
 }
 
-SfResult Run::deliver(FrameBuffer& buf, std::uint8_t side, std::int64_t ts) {
+inline SfResult Run::deliver(FrameBuffer& buf, std::uint8_t side, std::int64_t ts) {
   ++rep_.sf_returned;
   if (unmatched_) scratch_.assign(buf.view());
   const SfResult r = proxy_->to_sff(buf, side, ts);
@@ -233,7 +233,7 @@ void Run::classify(const SfFrame& f, const SfResult& r) {
 }
 
 // `in` is the NSH the packet entered with; the restored one must be it with SI - 1.
-void Run::classify_against(ByteView in, const FrameBuffer& buf, const SfResult& r) {
+inline void Run::classify_against(ByteView in, const FrameBuffer& buf, const SfResult& r) {
   Accuracy& a = rep_.accuracy;
   if (!r.outcome.ok()) {
     ++a.lost;
