@@ -33,6 +33,8 @@ Proxy::Proxy(const ProxyConfig& cfg)
       paths_(cfg.path_capacity, cfg.mode.idle_ns, FullPolicy::evict_oldest, nsh_store_, outer_store_) {
   if (std::string why = check_mode_config(cfg.mode); !why.empty()) throw SetupError(why);
   mode_ = make_mode(cfg.mode, nsh_store_, outer_store_);
+  needs_tuple_ = cfg.mode.per == Granularity::flow || cfg.mode.kind == ModeKind::five_tuple ||
+                 cfg.mode.kind == ModeKind::nat || cfg.mode.kind == ModeKind::vxlan;  // vxlan: UDP entropy
   nsh_cache_.fill(kNoHeader);
   outer_cache_.fill(kNoHeader);
   for (auto [fwd, rev] : cfg.path_pairs) {
@@ -128,11 +130,13 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
       r.outcome = truncated("inner_ethernet_truncated");
       return r;
     }
-    const detail::L3Start s = detail::find_l3(v.payload);
-    if (s.ok && (s.ethertype == codec::ethertype::ipv4 || s.ethertype == codec::ethertype::ipv6))
-      l3 = v.payload.subspan(s.offset);
+    if (needs_tuple_) {
+      const detail::L3Start s = detail::find_l3(v.payload);
+      if (s.ok && (s.ethertype == codec::ethertype::ipv4 || s.ethertype == codec::ethertype::ipv6))
+        l3 = v.payload.subspan(s.offset);
+    }
   }
-  if (!l3.empty()) {
+  if (needs_tuple_ && !l3.empty()) {
     const Outcome t = flow::extract_five_tuple(l3, flow);
     if (t.ok() || t.name == "flow_ports_truncated") tp = &flow.tuple;
   }

@@ -106,6 +106,9 @@ class Proxy {
   MappingTable paths_;                                        // SPI -> last witnessed header of that path
   std::unordered_map<std::uint32_t, std::uint32_t> pair_of_;  // both directions
   std::unordered_map<std::uint32_t, std::uint8_t> side_;
+  // Only flow scopes, the modes keyed by the flow and vxlan's source port read the inner five-tuple: other
+  // runs skip extracting it.
+  bool needs_tuple_ = true;
   std::uint16_t ip_id_ = 0;
   std::int64_t expired_at_ = INT64_MIN;
   NshLocation where_;  // the current input frame's NSH (a member: no per-packet construction)
