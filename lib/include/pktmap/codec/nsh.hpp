@@ -87,13 +87,12 @@ class NshTlvIterator {
 // nsh_length_exceeds_packet (captured bytes end inside the header: truncated), nsh_tlv_truncated,
 // nsh_tlv_overrun (a TLV's padded value runs past Length).
 Result<NshView> parse_nsh(ByteView data);
-// The same into v (no copy of the view: the SFC proxy's per-packet path, hence inline).
-Outcome parse_nsh(ByteView data, NshView& v);
 
 namespace detail {
 Outcome walk_nsh_tlvs(NshView& v);  // MD2: counts the TLVs of v.context, checking that each fits
 }
 
+// The same into v (no copy of the view: the SFC proxy's per-packet path, hence inline).
 // RFC 8300 §2.2-2.5; rules listed in specs/sfc.md §1.1.
 inline Outcome parse_nsh(ByteView data, NshView& v) {
   // Every field is assigned below (no clearing of the whole view first: this runs once per packet).
