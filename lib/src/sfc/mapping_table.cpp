@@ -1,5 +1,10 @@
 #include "pktmap/sfc/mapping_table.hpp"
 
+#include <bit>
+#include <cstring>
+
+#include "ctrl_group.hpp"
+
 namespace pktmap::sfc {
 
 // Independent multiplies (no serial chain through the six words), then a murmur-style finalizer so that the
@@ -27,8 +32,10 @@ MappingTable::MappingTable(std::size_t capacity, std::int64_t idle_ns, FullPolic
                            HeaderStore& nsh_store, HeaderStore& outer_store)
     : entries_(capacity),
       lru_(capacity),
-      tags_(capacity),
-      index_(pow2_at_least(capacity * 2)),
+      cell_of_(capacity),
+      groups_(pow2_at_least(capacity * 2) / detail::kGroupWidth),
+      ctrl_(groups_ * detail::kGroupWidth),
+      cell_ref_(groups_ * detail::kGroupWidth),
       nsh_store_(&nsh_store),
       outer_store_(&outer_store),
       idle_ns_(idle_ns),
@@ -46,14 +53,20 @@ void MappingTable::expire_due(std::int64_t now_ns) {
 }
 
 std::uint32_t MappingTable::find(const ScopeKey& scope, std::uint64_t h) const {
-  const std::size_t mask = index_.size() - 1;
-  const auto tag = static_cast<std::uint32_t>(h);
-  for (std::size_t i = home(h); index_[i].ref != 0; i = (i + 1) & mask)
-    if (index_[i].tag == tag && entries_[index_[i].ref - 1].scope == scope) return index_[i].ref - 1;
-  return kNil;
+  const std::uint8_t c = detail::ctrl_of(h);
+  for (std::size_t g = home_group(h);; g = (g + 1) & (groups_ - 1)) {
+    const std::size_t base = g * detail::kGroupWidth;
+    const detail::CtrlGroup group(&ctrl_[base]);
+    for (std::uint32_t m = group.match(c); m != 0; m &= m - 1) {
+      const std::uint32_t i = cell_ref_[base + static_cast<std::size_t>(std::countr_zero(m))];
+      if (entries_[i].scope == scope) return i;
+    }
+    if (group.empty() != 0) return kNil;  // an insert would have stopped here
+  }
 }
 
 std::uint32_t MappingTable::insert(const ScopeKey& scope, std::int64_t ts, std::uint64_t hash) {
+  if (deleted_ > groups_) rebuild_index();  // more than one deleted cell per group on average
   std::uint32_t i;
   if (!free_.empty()) {
     i = free_.back();
@@ -103,12 +116,17 @@ std::uint32_t MappingTable::evict_into(const ScopeKey& scope, std::int64_t ts, s
 }
 
 void MappingTable::add_index(std::uint32_t i, std::uint64_t hash) {
-  const std::size_t mask = index_.size() - 1;
-  std::size_t slot = home(hash);
-  while (index_[slot].ref != 0)
-    slot = (slot + 1) & mask;
-  index_[slot] = {i + 1, static_cast<std::uint32_t>(hash)};
-  tags_[i] = static_cast<std::uint32_t>(hash);
+  for (std::size_t g = home_group(hash);; g = (g + 1) & (groups_ - 1)) {
+    const std::size_t base = g * detail::kGroupWidth;
+    const std::uint32_t m = detail::CtrlGroup(&ctrl_[base]).free();
+    if (m == 0) continue;
+    const std::size_t cell = base + static_cast<std::size_t>(std::countr_zero(m));
+    if (ctrl_[cell] == detail::kCtrlDeleted) --deleted_;
+    ctrl_[cell] = detail::ctrl_of(hash);
+    cell_ref_[cell] = i;
+    cell_of_[i] = static_cast<std::uint32_t>(cell);
+    return;
+  }
 }
 
 void MappingTable::touch(std::uint32_t i, std::int64_t ts) {
@@ -143,6 +161,7 @@ bool MappingTable::restore(std::uint32_t i, const Entry& src, std::int64_t last_
   e = src;
   e.in_use = true;
   lru_[i].last_ts = last_ts;
+  if (deleted_ > groups_) rebuild_index();
   add_index(i, e.scope.hash());
   link_newest(i);
   ++size_;
@@ -179,24 +198,28 @@ void MappingTable::link_newest(std::uint32_t i) {
   if (oldest_ == kNil) oldest_ = i;
 }
 
-// Backward-shift deletion (no tombstones); homes come from the cells' tags, not from the entries.
-void MappingTable::erase_index(std::uint32_t idx) {
-  const std::size_t mask = index_.size() - 1;
-  std::size_t i = home(tags_[idx]);
-  while (index_[i].ref != idx + 1)
-    i = (i + 1) & mask;
-  std::size_t j = i;
-  for (;;) {
-    j = (j + 1) & mask;
-    if (index_[j].ref == 0) break;
-    const std::size_t k = home(index_[j].tag);
-    const bool home_between = i <= j ? (i < k && k <= j) : (i < k || k <= j);
-    if (!home_between) {
-      index_[i] = index_[j];
-      i = j;
-    }
+// A cell in a group that has an empty cell goes back to empty: no lookup ever passed that group (it would
+// have stopped there), so none needs the cell as a marker. In a group without one it is marked deleted, so
+// lookups for entries placed further on still pass it.
+void MappingTable::erase_index(std::uint32_t i) {
+  const std::size_t cell = cell_of_[i];
+  const std::size_t base = cell & ~(detail::kGroupWidth - 1);
+  if (detail::CtrlGroup(&ctrl_[base]).empty() != 0) {
+    ctrl_[cell] = detail::kCtrlEmpty;
+  } else {
+    ctrl_[cell] = detail::kCtrlDeleted;
+    ++deleted_;
   }
-  index_[i] = Slot{0, 0};
+}
+
+// Deleted cells lengthen lookups that pass their group; once there are many, every live entry is indexed
+// afresh. That is rare: at most half the cells are used, and a group fills only when 16 keys hash to it or
+// spill over into it.
+void MappingTable::rebuild_index() {
+  std::memset(&ctrl_[0], detail::kCtrlEmpty, ctrl_.size());
+  deleted_ = 0;
+  for (std::uint32_t i = oldest_; i != kNil; i = lru_[i].newer)
+    add_index(i, entries_[i].scope.hash());
 }
 
 }  // namespace pktmap::sfc

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <random>
+#include <vector>
 
 #include "pktmap/sfc/mapping_table.hpp"
 #include "test_util.hpp"
@@ -69,6 +72,86 @@ TEST_CASE("mapping table: removal keeps every other entry reachable") {
     CHECK((t.find(scope(i)) == MappingTable::kNil) == (i % 3 == 0));
   CHECK(t.counters().released == 100);
   CHECK(t.size() == 200);
+}
+
+// Keys that all hash to the index's first group, so that it fills, spills into the next groups, and its
+// removed cells must be marked deleted (not empty) for the spilled keys to stay reachable. A table of
+// capacity 64 has 128 cells in 8 groups of 16 (mapping_table.hpp); with another layout the test still checks
+// the same answers, only with fewer collisions.
+TEST_CASE("mapping table: keys crowding one index group stay reachable through removals and reuse") {
+  std::vector<ScopeKey> crowd;
+  for (std::uint64_t v = 0; crowd.size() < 200; ++v)
+    if ((scope(v).hash() & 7) == 0) crowd.push_back(scope(v));
+  HeaderStore n(8, 8), o(8, 8);
+  MappingTable t(64, 0, FullPolicy::refuse, n, o);
+  std::vector<bool> in(crowd.size(), false);
+  auto check_all = [&] {
+    for (std::size_t k = 0; k < crowd.size(); ++k) {
+      const std::uint32_t i = t.find(crowd[k]);
+      REQUIRE((i != MappingTable::kNil) == in[k]);
+      if (in[k]) REQUIRE(t.at(i).scope == crowd[k]);
+    }
+  };
+  for (std::size_t k = 0; k < 40; ++k) {  // 16 fill the group, 24 spill over
+    REQUIRE(t.insert(crowd[k], 0) != MappingTable::kNil);
+    in[k] = true;
+  }
+  check_all();
+  for (std::size_t k = 0; k < 40; k += 2) {  // from the full group and from the spill
+    t.release(t.find(crowd[k]));
+    in[k] = false;
+  }
+  check_all();
+  // Many removals and inserts: deleted cells are reused, and rebuilt away once there are many.
+  std::mt19937 rng(7);
+  for (int step = 0; step < 5000; ++step) {
+    const std::size_t k = rng() % crowd.size();
+    if (in[k]) {
+      t.release(t.find(crowd[k]));
+      in[k] = false;
+    } else if (t.size() < t.capacity()) {
+      REQUIRE(t.insert(crowd[k], step) != MappingTable::kNil);
+      in[k] = true;
+    }
+    if (step % 50 == 0) check_all();
+  }
+  check_all();
+  std::size_t live = 0;
+  for (bool b : in)
+    live += b;
+  CHECK(t.size() == live);
+}
+
+// The same, with a full table evicting its oldest entry on every insert (the proxy's common case).
+TEST_CASE("mapping table: a full table evicting on every insert keeps its index exact") {
+  std::vector<ScopeKey> crowd;
+  for (std::uint64_t v = 0; crowd.size() < 300; ++v)
+    if ((scope(v).hash() & 7) < 2) crowd.push_back(scope(v));
+  HeaderStore n(8, 8), o(8, 8);
+  MappingTable t(64, 0, FullPolicy::evict_oldest, n, o);
+  std::vector<std::size_t> order;  // the model: keys oldest first
+  std::mt19937 rng(11);
+  for (int step = 0; step < 20000; ++step) {
+    const std::size_t k = rng() % crowd.size();
+    const std::uint32_t i = t.find(crowd[k]);
+    auto at = std::find(order.begin(), order.end(), k);
+    REQUIRE((i != MappingTable::kNil) == (at != order.end()));
+    if (i != MappingTable::kNil) {
+      t.touch(i, step);
+      order.erase(at);
+    } else {
+      REQUIRE(t.insert(crowd[k], step) != MappingTable::kNil);
+      if (order.size() == 64) order.erase(order.begin());
+    }
+    order.push_back(k);
+  }
+  CHECK(t.counters().evicted == t.counters().inserted - 64);
+  std::vector<std::size_t> oldest_first;
+  t.for_each([&](std::uint32_t, const Entry& e) {
+    for (std::size_t k = 0; k < crowd.size(); ++k)
+      if (crowd[k] == e.scope) oldest_first.push_back(k);
+  });
+  CHECK(oldest_first == order);
 }
 
 namespace {

@@ -111,19 +111,20 @@ class MappingTable {
   }
 
  private:
-  // An index cell: the entry and the low 32 bits of its scope's hash, so that probing and deletion never
-  // touch an entry whose hash differs (one cache line per lookup instead of one per probe).
-  struct Slot {
-    std::uint32_t ref;  // entry index + 1; 0 = empty (a fresh index is zero pages)
-    std::uint32_t tag;
-  };
-  [[nodiscard]] std::size_t home(std::uint64_t hash) const { return hash & (index_.size() - 1); }
-  void unlink(std::uint32_t i);
-  void link_newest(std::uint32_t i);
+  // The scope index: cells in groups of 16, each group with 16 control bytes (empty, deleted, or 7 bits of
+  // the scope's hash) matched by one vector compare, and 16 entry numbers. A lookup reads one group's
+  // control bytes and, only where one matches, that cell's entry; it stops at a group with an empty cell.
+  // This replaced linear probing over 8-byte cells, whose probe and backward-shift loops ended at
+  // data-dependent points: with the keys fewer than the flows (a full table, one eviction per packet), they
+  // were about 2.5 of the 3.5 mispredicted branches per packet.
+  [[nodiscard]] std::size_t home_group(std::uint64_t hash) const { return hash & (groups_ - 1); }
   void add_index(std::uint32_t i, std::uint64_t hash);
   // A full table: the oldest entry becomes scope's (see mapping_table.cpp).
   std::uint32_t evict_into(const ScopeKey& scope, std::int64_t ts, std::uint64_t hash);
   void erase_index(std::uint32_t i);
+  void rebuild_index();
+  void unlink(std::uint32_t i);
+  void link_newest(std::uint32_t i);
   void expire_due(std::int64_t now_ns);
 
   // LRU links and times, apart from the entries: moving an entry to the newest end rewrites its neighbours'
@@ -138,12 +139,14 @@ class MappingTable {
   // million keys costs only the pages its live entries reach.
   ZeroedArray<Entry> entries_;
   ZeroedArray<Links> lru_;
-  // Each entry's index tag (the low 32 bits of its scope hash, which give its home cell): removing an entry
-  // finds its cell without hashing the scope again, which a full table did on most packets.
-  ZeroedArray<std::uint32_t> tags_;
-  std::vector<std::uint32_t> free_;  // removed entries, reused first (LIFO)
-  std::size_t unused_ = 0;           // entries [unused_, capacity) were never handed out
-  ZeroedArray<Slot> index_;          // open addressing over scope hashes
+  // Each entry's index cell: removing an entry clears its cell without a search or hashing its scope.
+  ZeroedArray<std::uint32_t> cell_of_;
+  std::vector<std::uint32_t> free_;      // removed entries, reused first (LIFO)
+  std::size_t unused_ = 0;               // entries [unused_, capacity) were never handed out
+  std::size_t groups_;                   // a power of two; cells = groups_ * 16 >= twice the capacity
+  ZeroedArray<std::uint8_t> ctrl_;       // per cell: detail::kCtrlEmpty (zero pages), kCtrlDeleted, or used
+  ZeroedArray<std::uint32_t> cell_ref_;  // per used cell: the entry
+  std::size_t deleted_ = 0;              // deleted cells; past a bound the index is rebuilt without them
   HeaderStore* nsh_store_;
   HeaderStore* outer_store_;
   std::int64_t idle_ns_;
