@@ -74,8 +74,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto r = decode_response(a, why);
     PKTMAP_FUZZ_CHECK(r.has_value());
     // RFC 7753 §4.2: PORT_SET only for a real set, never larger than the policy's maximum (the stateless
-    // rule's 2048-port sets for 10.9.0.0/24).
-    const bool stateless = in_prefix(from.addr, codec::pcp_ipv4_mapped(0x0A090000), 96 + 24);
+    // rule's 2048-port sets for 10.9.0.0/24). The rule follows the internal host: the THIRD_PARTY address
+    // when the request named one (RFC 6887 §13.1; the answer echoes it), else the sender.
+    const PcpAddress& internal = r->third_party ? *r->third_party : from.addr;
+    const bool stateless = in_prefix(internal, codec::pcp_ipv4_mapped(0x0A090000), 96 + 24);
     if (r->port_set)
       PKTMAP_FUZZ_CHECK(r->port_set->size >= 2 && r->port_set->size <= (stateless ? 2048 : 200));
     if (!stateless && r->lifetime != 0)
