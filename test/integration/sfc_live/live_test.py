@@ -342,6 +342,16 @@ def main():
     if reason:
         print("SKIP: " + reason)
         return 77
+
+    # ctest's timeout, or a CI run stopped by hand, sends SIGTERM: leave through run_case's `finally`, which
+    # removes the namespaces. The second signal (timeout(1) also signals the process group) must not cut
+    # that clean-up short.
+    def stop(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise SystemExit(f"stopped by signal {signum}")
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     return run_case(sys.argv[3], CASES[sys.argv[3]], sys.argv[1], sys.argv[2], "--keep" in sys.argv)
 
 
