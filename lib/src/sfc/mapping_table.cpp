@@ -32,7 +32,6 @@ MappingTable::MappingTable(std::size_t capacity, std::int64_t idle_ns, FullPolic
                            HeaderStore& nsh_store, HeaderStore& outer_store)
     : entries_(capacity),
       lru_(capacity),
-      cell_of_(capacity),
       groups_(pow2_at_least(capacity * 2) / detail::kGroupWidth),
       ctrl_(groups_ * detail::kGroupWidth),
       cell_ref_(groups_ * detail::kGroupWidth),
@@ -124,7 +123,7 @@ void MappingTable::add_index(std::uint32_t i, std::uint64_t hash) {
     if (ctrl_[cell] == detail::kCtrlDeleted) --deleted_;
     ctrl_[cell] = detail::ctrl_of(hash);
     cell_ref_[cell] = i;
-    cell_of_[i] = static_cast<std::uint32_t>(cell);
+    lru_[i].cell = static_cast<std::uint32_t>(cell);
     return;
   }
 }
@@ -202,7 +201,7 @@ void MappingTable::link_newest(std::uint32_t i) {
 // have stopped there), so none needs the cell as a marker. In a group without one it is marked deleted, so
 // lookups for entries placed further on still pass it.
 void MappingTable::erase_index(std::uint32_t i) {
-  const std::size_t cell = cell_of_[i];
+  const std::size_t cell = lru_[i].cell;
   const std::size_t base = cell & ~(detail::kGroupWidth - 1);
   if (detail::CtrlGroup(&ctrl_[base]).empty() != 0) {
     ctrl_[cell] = detail::kCtrlEmpty;

@@ -134,13 +134,14 @@ class MappingTable {
     std::uint32_t older;
     std::uint32_t newer;
     std::int64_t last_ts;
+    // The entry's index cell: an eviction reads the victim's links anyway, and finds its cell there without
+    // a search, a hash, or another cache miss.
+    std::uint32_t cell;
   };
   // Sized for the capacity and zero until used (an all-zero Entry is not in use): a table whose limit is a
   // million keys costs only the pages its live entries reach.
   ZeroedArray<Entry> entries_;
   ZeroedArray<Links> lru_;
-  // Each entry's index cell: removing an entry clears its cell without a search or hashing its scope.
-  ZeroedArray<std::uint32_t> cell_of_;
   std::vector<std::uint32_t> free_;      // removed entries, reused first (LIFO)
   std::size_t unused_ = 0;               // entries [unused_, capacity) were never handed out
   std::size_t groups_;                   // a power of two; cells = groups_ * 16 >= twice the capacity
