@@ -13,8 +13,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import signal_cleanup  # noqa: E402
 
 GW_LAN, CLIENT, WAN_IP, WAN_PEER = "10.77.0.1", "10.77.0.2", "100.128.0.1", "100.128.0.2"
 MINIUPNPD = "/usr/sbin/miniupnpd"
@@ -180,14 +184,7 @@ deny 0-65535 0.0.0.0/0 0-65535
 
 def install_signal_cleanup():
     """ctest's timeout sends SIGTERM: turn it into SystemExit so `with Gateway()` still cleans up."""
-    def stop(signum, frame):
-        # timeout(1) signals the child and then its whole process group: ignore the second signal, or it
-        # would interrupt the clean-up the first one started.
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        raise SystemExit(f"stopped by signal {signum}")
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    signal_cleanup.install()
 
 
 def free_udp_port():

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from miniupnpd_netns import Gateway, WAN_IP, WAN_PEER, install_signal_cleanup, unavailable  # noqa: E402
 from pcp_tshark import check, stop_capture, tshark_check  # noqa: E402

@@ -29,7 +29,9 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import nsh_pcap  # noqa: E402
+import signal_cleanup  # noqa: E402
 import topology  # noqa: E402
 
 PAIRS = [f"{101 + i}:{201 + i}" for i in range(12)]  # the generator's forward/reverse SPIs
@@ -343,15 +345,7 @@ def main():
         print("SKIP: " + reason)
         return 77
 
-    # ctest's timeout, or a CI run stopped by hand, sends SIGTERM: leave through run_case's `finally`, which
-    # removes the namespaces. The second signal (timeout(1) also signals the process group) must not cut
-    # that clean-up short.
-    def stop(signum, frame):
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        raise SystemExit(f"stopped by signal {signum}")
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    signal_cleanup.install()  # a stopped run still removes its namespaces (run_case's `finally`)
     return run_case(sys.argv[3], CASES[sys.argv[3]], sys.argv[1], sys.argv[2], "--keep" in sys.argv)
 
 
