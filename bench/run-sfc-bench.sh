@@ -40,7 +40,12 @@ tcprw=(tcprewrite --enet-vlan=add --enet-vlan-tag=100 --enet-vlan-cfi=0 --enet-v
 have_tcprewrite=1
 command -v tcprewrite >/dev/null || { have_tcprewrite=0; echo "run-sfc-bench: tcprewrite not installed: its row is skipped"; }
 
-# One line per run: "cpu_seconds wall_seconds max_rss_kib", appended to $work/NAME. OUT, the command's
+# Time the hypervisor gave neither vCPU to this VM, in USER_HZ ticks summed over the CPUs (/proc/stat, the
+# 8th value of the cpu line; 0 on bare metal). A run that loses its second core to steal loses the proxy's
+# helper threads, so the proxy's wall time suffers more than the single-threaded commands'.
+steal_ticks() { awk '$1 == "cpu" { print $9; exit }' /proc/stat; }
+
+# One line per run: "cpu_seconds wall_seconds max_rss_kib steal_ticks", appended to $work/NAME. OUT, the command's
 # output, is removed first (as perf.md's hyperfine --prepare does): a writer that replaces its output by
 # rename would otherwise pay for allocating a second copy of the file while the old one still exists, and one
 # that truncates would not.
@@ -48,13 +53,16 @@ measure() {
   local name="$1" out="$2"
   shift 2
   rm -f "$out"
-  local t0 t1
+  local t0 t1 s0 s1
+  s0=$(steal_ticks)
   t0=$(date +%s%N)
   /usr/bin/time -f "%U %S %e %M" -o "$work/$name.one" "$@" >/dev/null 2>"$work/$name.err" ||
     { echo "run-sfc-bench: $name failed:" >&2; cat "$work/$name.err" >&2; exit 1; }
   t1=$(date +%s%N)
+  s1=$(steal_ticks)
   # Wall time from the shell's clock in ns (time's %e has 10 ms steps, 5 % of a run here).
-  awk -v ns=$((t1 - t0)) '{ printf "%.3f %.4f %d\n", $1 + $2, ns / 1e9, $4 }' "$work/$name.one" >>"$work/$name"
+  awk -v ns=$((t1 - t0)) -v st=$((s1 - s0)) '{ printf "%.3f %.4f %d %d\n", $1 + $2, ns / 1e9, $4, st }' \
+    "$work/$name.one" >>"$work/$name"
 }
 
 # Interleaved, so a change of machine load hits every command alike; one warm-up run each.
@@ -75,12 +83,12 @@ rm -f "$work/proxy.pcap" "$work/copy.pcap" "$work/tcprewrite.pcap"
 : >"$work/proxy4m"
 /usr/bin/time -f "%U %S %e %M" -o "$work/proxy4m.one" \
   "$build/bin/sfcproxy-replay" -r "$cap4" --mode vlan --per flow -w "$work/proxy4m.pcap" >/dev/null
-awk '{ printf "%.3f %.3f %d\n", $1 + $2, $3, $4 }' "$work/proxy4m.one" >>"$work/proxy4m"
+awk '{ printf "%.3f %.3f %d 0\n", $1 + $2, $3, $4 }' "$work/proxy4m.one" >>"$work/proxy4m"
 rm -f "$cap4" "$work/proxy4m.pcap"
 
-python3 - "$work" "$runs" <<'EOF'
+python3 - "$work" "$runs" "$(nproc)" "$(getconf CLK_TCK)" <<'EOF'
 import os, statistics, sys
-work, runs = sys.argv[1], int(sys.argv[2])
+work, runs, ncpu, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 def rows(name):
     path = os.path.join(work, name)
     if not os.path.exists(path):
@@ -110,6 +118,11 @@ if tcp:
     print(f"tcprewrite / proxy (CPU)    = {tcp / prox:.2f}x  (same bound on CPU time: {verdict(tcp / prox >= 2.5)})")
 else:
     print("tcprewrite / proxy          = skipped (tcprewrite not installed)")
+# Steal: the share of the CPUs' time during a command's timed runs that the hypervisor gave to others.
+steal = {n: sum(r[3] for r in v) / hz / (sum(r[1] for r in v) * ncpu) for n, v in res.items() if v}
+worst = max(steal.values())
+print("host steal during the timed runs = " + ", ".join(f"{n} {100 * s:.1f} %" for n, s in steal.items()) +
+      ("  (over 2 %: the VM did not have its CPUs; the wall-time ratios above are not reliable)" if worst > 0.02 else ""))
 # Other load on the host slows the proxy (table lookups wait on memory) more than the streaming copy loop;
 # the fastest run of each command is the least disturbed. For reading, not for the verdicts.
 fast = f"proxy / pcap_copy {low(res['proxy'], 0) / low(res['pcap_copy'], 0):.2f}x"

@@ -65,7 +65,7 @@ std::uint32_t MappingTable::find(const ScopeKey& scope, std::uint64_t h) const {
 }
 
 std::uint32_t MappingTable::insert(const ScopeKey& scope, std::int64_t ts, std::uint64_t hash) {
-  if (deleted_ > groups_) rebuild_index();  // more than one deleted cell per group on average
+  rebuild_if_deleted_many();
   std::uint32_t i;
   if (!free_.empty()) {
     i = free_.back();
@@ -160,7 +160,7 @@ bool MappingTable::restore(std::uint32_t i, const Entry& src, std::int64_t last_
   e = src;
   e.in_use = true;
   lru_[i].last_ts = last_ts;
-  if (deleted_ > groups_) rebuild_index();
+  rebuild_if_deleted_many();
   add_index(i, e.scope.hash());
   link_newest(i);
   ++size_;

@@ -18,6 +18,15 @@ ScopeKey scope(std::uint64_t v) {
   s.w[1] = v;
   return s;
 }
+
+// n keys whose hashes share their low bits in `of` out of 8 cases (1: one home group in 8), so that they
+// crowd a few index groups of a small table.
+std::vector<ScopeKey> crowded_keys(std::size_t n, std::uint64_t of) {
+  std::vector<ScopeKey> keys;
+  for (std::uint64_t v = 0; keys.size() < n; ++v)
+    if ((scope(v).hash() & 7) < of) keys.push_back(scope(v));
+  return keys;
+}
 }  // namespace
 
 TEST_CASE("mapping table: find, insert, idle expiry on packet time") {
@@ -79,9 +88,7 @@ TEST_CASE("mapping table: removal keeps every other entry reachable") {
 // capacity 64 has 128 cells in 8 groups of 16 (mapping_table.hpp); with another layout the test still checks
 // the same answers, only with fewer collisions.
 TEST_CASE("mapping table: keys crowding one index group stay reachable through removals and reuse") {
-  std::vector<ScopeKey> crowd;
-  for (std::uint64_t v = 0; crowd.size() < 200; ++v)
-    if ((scope(v).hash() & 7) == 0) crowd.push_back(scope(v));
+  const std::vector<ScopeKey> crowd = crowded_keys(200, 1);
   HeaderStore n(8, 8), o(8, 8);
   MappingTable t(64, 0, FullPolicy::refuse, n, o);
   std::vector<bool> in(crowd.size(), false);
@@ -124,9 +131,7 @@ TEST_CASE("mapping table: keys crowding one index group stay reachable through r
 
 // The same, with a full table evicting its oldest entry on every insert (the proxy's common case).
 TEST_CASE("mapping table: a full table evicting on every insert keeps its index exact") {
-  std::vector<ScopeKey> crowd;
-  for (std::uint64_t v = 0; crowd.size() < 300; ++v)
-    if ((scope(v).hash() & 7) < 2) crowd.push_back(scope(v));
+  const std::vector<ScopeKey> crowd = crowded_keys(300, 2);
   HeaderStore n(8, 8), o(8, 8);
   MappingTable t(64, 0, FullPolicy::evict_oldest, n, o);
   std::vector<std::size_t> order;  // the model: keys oldest first

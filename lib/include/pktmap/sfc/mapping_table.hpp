@@ -137,6 +137,10 @@ class MappingTable {
   std::uint32_t evict_into(const ScopeKey& scope, std::int64_t ts, std::uint64_t hash);
   void erase_index(std::uint32_t i);
   void rebuild_index();
+  // Before an index insert: more than one deleted cell per group on average is worth a rebuild.
+  void rebuild_if_deleted_many() {
+    if (deleted_ > groups_) rebuild_index();
+  }
   void unlink(std::uint32_t i);
   void link_newest(std::uint32_t i);
   void expire_due(std::int64_t now_ns);
