@@ -1,5 +1,7 @@
 #include "pktmap/sfc/header_store.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace pktmap::sfc {
@@ -16,20 +18,11 @@ std::uint64_t hash_bytes(ByteView bytes, std::uint64_t seed) {
   return h;
 }
 
-namespace {
-std::size_t pow2_at_least(std::size_t n) {
-  std::size_t p = 16;
-  while (p < n)
-    p <<= 1;
-  return p;
-}
-}  // namespace
-
 HeaderStore::HeaderStore(std::size_t capacity, std::size_t max_len)
     : max_len_(max_len),
       bytes_(new std::uint8_t[capacity * max_len]),
       slots_(capacity),
-      index_(pow2_at_least(capacity * 2)) {
+      index_(std::bit_ceil(std::max<std::size_t>(16, capacity * 2))) {
   free_.reserve(capacity);  // allocated, not touched
 }
 

@@ -1,5 +1,6 @@
 #include "pktmap/sfc/mapping_table.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -19,20 +20,11 @@ std::uint64_t ScopeKey::hash() const {
   return h;
 }
 
-namespace {
-std::size_t pow2_at_least(std::size_t n) {
-  std::size_t p = 16;
-  while (p < n)
-    p <<= 1;
-  return p;
-}
-}  // namespace
-
 MappingTable::MappingTable(std::size_t capacity, std::int64_t idle_ns, FullPolicy policy,
                            HeaderStore& nsh_store, HeaderStore& outer_store)
     : entries_(capacity),
       lru_(capacity),
-      groups_(pow2_at_least(capacity * 2) / detail::kGroupWidth),
+      groups_(std::bit_ceil(std::max<std::size_t>(16, capacity * 2)) / detail::kGroupWidth),
       ctrl_(groups_ * detail::kGroupWidth),
       cell_ref_(groups_ * detail::kGroupWidth),
       nsh_store_(&nsh_store),

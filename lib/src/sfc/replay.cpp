@@ -2,7 +2,9 @@
 // (packet id -> the NSH it entered with) to measure how exactly each returned packet was restored.
 #include "pktmap/sfc/replay.hpp"
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -11,8 +13,8 @@
 #include "pktmap/error.hpp"
 #include "pktmap/pcapio/packet_source.hpp"
 #include "pktmap/pcapio/pcap_writer.hpp"
+#include "pktmap/pcapio/read_loop.hpp"
 #include "pktmap/report/interrupt.hpp"
-#include "pktmap/report/progress.hpp"
 #include "pktmap/wire/short_bytes.hpp"
 
 namespace pktmap::sfc {
@@ -104,24 +106,11 @@ void Run::emulated() {
     SfModelConfig sf = opt_.sf;
     if (pc.mode.kind == ModeKind::vxlan) sf.vtep_port = pc.mode.vxlan.port;  // the SF terminates VXLAN
     sf_ = std::make_unique<SfModel>(sf);
-    std::size_t n = 16;
-    while (n < 4 * sf_->pool_size())
-      n <<= 1;
-    records_.resize(n);
+    records_.resize(std::bit_ceil(std::max<std::size_t>(16, 4 * sf_->pool_size())));
   }
   FrameBuffer phase1;
-  report::Progress progress(opt_.show_progress ? src.file_size() : 0, false);
-  pcapio::Packet p;
-  while (!report::interrupted()) {
-    const auto rs = src.next(p);
-    if (rs == pcapio::ReadStatus::end) break;
-    if (rs == pcapio::ReadStatus::error) {
-      rep_.input_error = src.error();
-      break;
-    }
-    if (rs != pcapio::ReadStatus::packet) continue;
+  rep_.input_error = pcapio::read_all(src, opt_.show_progress, [&](const pcapio::Packet& p) {
     ++rep_.packets_in;
-    if (opt_.show_progress) progress.tick(rep_.packets_in, src.bytes_read());
     SfFrame* f = sf_ ? sf_->acquire() : nullptr;
     FrameBuffer& buf = f ? f->buf : phase1;
     const SffResult r = proxy_->from_sff(p.data, p.ts_ns, p.number, buf, f != nullptr);
@@ -166,9 +155,8 @@ void Run::emulated() {
         break;
     }
     if (f) sf_->release(f);
-  }
+  });
   rep_.interrupted = report::interrupted();
-  progress.finish();
   finish_counts();
   if (sf_) {
     sf_->flush();
@@ -274,22 +262,12 @@ void Run::phase2() {
   require_ethernet(src);
   out_ = open_writer(opt_.out, src);
   unmatched_ = open_writer(opt_.unmatched, src);
-  report::Progress progress(opt_.show_progress ? src.file_size() : 0, false);
   FrameBuffer buf;
-  pcapio::Packet p;
-  while (!report::interrupted()) {
-    const auto rs = src.next(p);
-    if (rs == pcapio::ReadStatus::end) break;
-    if (rs == pcapio::ReadStatus::error) {
-      rep_.input_error = src.error();
-      break;
-    }
-    if (rs != pcapio::ReadStatus::packet) continue;
+  rep_.input_error = pcapio::read_all(src, opt_.show_progress, [&](const pcapio::Packet& p) {
     ++rep_.packets_in;
-    if (opt_.show_progress) progress.tick(rep_.packets_in, src.bytes_read());
     if (!buf.assign(p.data)) {
       rep_.drops.add("frame_too_large");
-      continue;
+      return;
     }
     ++rep_.sf_returned;
     if (unmatched_) scratch_.assign(p.data);
@@ -297,13 +275,12 @@ void Run::phase2() {
     if (!r.outcome.ok()) {
       rep_.drops.add(r.outcome.name);
       if (unmatched_) unmatched_->write(p);
-      continue;
+      return;
     }
     ++rep_.restored;
     if (out_) out_->write(buf.view(), static_cast<std::uint32_t>(buf.size()), p.ts_ns);
-  }
+  });
   rep_.interrupted = report::interrupted();
-  progress.finish();
   rep_.table = proxy_->mode().table().counters();
   rep_.table_capacity = proxy_->mode().table().capacity();
   rep_.headers_peak = proxy_->nsh_store().peak();
