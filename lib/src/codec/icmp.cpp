@@ -98,11 +98,29 @@ bool has_length_attr(std::uint8_t type) {
          type == icmp_type::param_problem;
 }
 
+}  // namespace
+
 std::size_t sub_wire(std::size_t wire_len, std::size_t n) {
   if (wire_len == kWireLenUnknown) return kWireLenUnknown;
   return wire_len > n ? wire_len - n : 0;
 }
-}  // namespace
+
+Outcome split_by_length(ByteView payload, std::size_t quote_len, std::size_t body_wire,
+                        const Rfc4884Names& names, ByteView& quoted, IcmpExtension& ext,
+                        bool& has_extension) {
+  if (quote_len > payload.size()) {
+    if (body_wire != kWireLenUnknown && quote_len > body_wire) return invalid(names.exceeds_message);
+    return truncated(names.exceeds_packet);
+  }
+  quoted = payload.first(quote_len);
+  const bool more = payload.size() > quote_len || (body_wire != kWireLenUnknown && body_wire > quote_len);
+  if (!more) return ok_outcome();
+  if (quote_len < kIcmpExtMinDatagram) return invalid(names.datagram_too_short);
+  auto e = parse_icmp_extension(payload.subspan(quote_len), sub_wire(body_wire, quote_len));
+  ext = e.value();
+  has_extension = true;
+  return e.outcome();
+}
 
 namespace {
 Result<IcmpView> parse_message(ByteView data, std::size_t wire_len) {
@@ -123,22 +141,12 @@ Result<IcmpView> parse_message(ByteView data, std::size_t wire_len) {
   v.length_attr = p[5];
   const std::size_t body_wire = sub_wire(wire_len, kIcmpHeaderLen);
 
-  if (v.length_attr != 0) {
-    // RFC 4884 compliant sender: the quote is exactly Length words; anything after is the extension.
-    const std::size_t olen = std::size_t{v.length_attr} * 4;
-    if (olen > v.payload.size()) {
-      if (body_wire != kWireLenUnknown && olen > body_wire)
-        return {v, invalid("icmp_length_exceeds_message")};
-      return {v, truncated("icmp_length_exceeds_packet")};
-    }
-    v.quoted = v.payload.first(olen);
-    const bool more = v.payload.size() > olen || (body_wire != kWireLenUnknown && body_wire > olen);
-    if (!more) return v;
-    if (olen < kIcmpExtMinDatagram) return {v, invalid("icmp_original_datagram_too_short")};
-    auto ext = parse_icmp_extension(v.payload.subspan(olen), sub_wire(body_wire, olen));
-    v.ext = ext.value();
-    v.has_extension = true;
-    if (!ext.ok()) return {v, ext.outcome()};
+  if (v.length_attr != 0) {  // an RFC 4884 compliant sender: Length counts 32-bit words
+    static constexpr Rfc4884Names kNames{"icmp_length_exceeds_message", "icmp_length_exceeds_packet",
+                                         "icmp_original_datagram_too_short"};
+    const Outcome o = split_by_length(v.payload, std::size_t{v.length_attr} * 4, body_wire, kNames, v.quoted,
+                                      v.ext, v.has_extension);
+    if (!o.ok()) return {v, o};
     return v;
   }
 

@@ -8,11 +8,6 @@ namespace pktmap::codec {
 
 namespace {
 
-std::size_t sub_wire(std::size_t wire_len, std::size_t n) {
-  if (wire_len == kWireLenUnknown) return kWireLenUnknown;
-  return wire_len > n ? wire_len - n : 0;
-}
-
 // Bytes of fixed fields between the 8-byte header and the options (RFC 4861 §4.1-4.5).
 std::size_t nd_fixed_len(std::uint8_t type) {
   switch (type) {
@@ -97,21 +92,12 @@ Result<Icmpv6View> parse_message(ByteView data, std::size_t wire_len) {
     if (v.type != icmpv6_type::dest_unreach && v.type != icmpv6_type::time_exceeded) return v;
     v.length_attr = p[4];
     if (v.length_attr == 0) return v;
-    // RFC 4884 §4.4-4.5: the quote is exactly Length 64-bit words; what follows is the extension.
-    const std::size_t olen = std::size_t{v.length_attr} * 8;
-    if (olen > v.payload.size()) {
-      if (body_wire != kWireLenUnknown && olen > body_wire)
-        return {v, invalid("icmpv6_length_exceeds_message")};
-      return {v, truncated("icmpv6_length_exceeds_packet")};
-    }
-    v.quoted = v.payload.first(olen);
-    const bool more = v.payload.size() > olen || (body_wire != kWireLenUnknown && body_wire > olen);
-    if (!more) return v;
-    if (olen < kIcmpExtMinDatagram) return {v, invalid("icmpv6_original_datagram_too_short")};
-    auto ext = parse_icmp_extension(v.payload.subspan(olen), sub_wire(body_wire, olen));
-    v.ext = ext.value();
-    v.has_extension = true;
-    if (!ext.ok()) return {v, ext.outcome()};
+    // RFC 4884 §4.4-4.5: Length counts 64-bit words.
+    static constexpr Rfc4884Names kNames{"icmpv6_length_exceeds_message", "icmpv6_length_exceeds_packet",
+                                         "icmpv6_original_datagram_too_short"};
+    const Outcome o = split_by_length(v.payload, std::size_t{v.length_attr} * 8, body_wire, kNames, v.quoted,
+                                      v.ext, v.has_extension);
+    if (!o.ok()) return {v, o};
     return v;
   }
 

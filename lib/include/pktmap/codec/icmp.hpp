@@ -25,6 +25,7 @@
 // checksum at offset 128 of a long enough Destination Unreachable or Time Exceeded is taken as an
 // extension (`legacy` set). The ICMP checksum itself is not checked by the parser: use icmp_checksum_ok().
 #include <cstdint>
+#include <string_view>
 
 #include "pktmap/codec/ip_common.hpp"
 #include "pktmap/codec/outcome.hpp"
@@ -112,6 +113,20 @@ class IcmpExtObjectIterator {
 // icmp_ext_object_truncated (cut by the capture), icmp_ext_object_overrun (runs past the end of a complete
 // message).
 Result<IcmpExtension> parse_icmp_extension(ByteView ext, std::size_t wire_len = kWireLenUnknown);
+
+// The outcome names of split_by_length(), one set per protocol.
+struct Rfc4884Names {
+  std::string_view exceeds_message;     // Length past the end of a complete message
+  std::string_view exceeds_packet;      // Length past the end of what was captured
+  std::string_view datagram_too_short;  // an extension after under 128 quoted bytes
+};
+// RFC 4884 §4 (ICMP) and §4.5 (ICMPv6): a non-zero Length attribute, `quote_len` bytes, makes the quoted
+// datagram exactly that long and whatever follows it the extension. Sets quoted, ext and has_extension as
+// far as the payload allows; body_wire is the body's on-the-wire size when known. Shared by both codecs.
+Outcome split_by_length(ByteView payload, std::size_t quote_len, std::size_t body_wire,
+                        const Rfc4884Names& names, ByteView& quoted, IcmpExtension& ext, bool& has_extension);
+// wire_len less n bytes of headers, kWireLenUnknown staying unknown.
+[[nodiscard]] std::size_t sub_wire(std::size_t wire_len, std::size_t n);
 
 struct IcmpView {
   std::uint8_t type = 0;
