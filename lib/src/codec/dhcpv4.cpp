@@ -1,5 +1,6 @@
 #include "pktmap/codec/dhcpv4.hpp"
 
+#include "pktmap/codec/option_find.hpp"
 #include "pktmap/wire/byte_reader.hpp"
 
 namespace pktmap::codec {
@@ -51,24 +52,11 @@ bool DhcpOptionIterator::next(DhcpOption& opt) {
 }
 
 bool DhcpView::find(std::uint8_t code, DhcpOption& out) const {
-  DhcpOptionIterator it(options);
-  DhcpOption o;
-  while (it.next(o)) {
-    if (o.code == code) {
-      out = o;
-      return true;
-    }
-  }
-  return false;
+  return detail::find_option<DhcpOptionIterator>(options, code, out);
 }
 
 std::size_t DhcpView::count(std::uint8_t code) const {
-  DhcpOptionIterator it(options);
-  DhcpOption o;
-  std::size_t n = 0;
-  while (it.next(o))
-    n += o.code == code;
-  return n;
+  return detail::count_options<DhcpOptionIterator, DhcpOption>(options, code);
 }
 
 // RFC 2131 §2 Figure 1 (diagram in the header), magic cookie §3.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "pktmap/codec/option_find.hpp"
 #include "pktmap/wire/byte_reader.hpp"
 
 namespace pktmap::codec {
@@ -26,24 +27,11 @@ bool Dhcpv6OptionIterator::next(Dhcpv6Option& opt) {
 }
 
 bool Dhcpv6View::find(std::uint16_t code, Dhcpv6Option& out) const {
-  Dhcpv6OptionIterator it(options);
-  Dhcpv6Option o;
-  while (it.next(o)) {
-    if (o.code == code) {
-      out = o;
-      return true;
-    }
-  }
-  return false;
+  return detail::find_option<Dhcpv6OptionIterator>(options, code, out);
 }
 
 std::size_t Dhcpv6View::count(std::uint16_t code) const {
-  Dhcpv6OptionIterator it(options);
-  Dhcpv6Option o;
-  std::size_t n = 0;
-  while (it.next(o))
-    n += o.code == code;
-  return n;
+  return detail::count_options<Dhcpv6OptionIterator, Dhcpv6Option>(options, code);
 }
 
 // RFC 8415 §8 and §9 (diagrams in the header).
