@@ -39,32 +39,31 @@ void JsonWriter::separator() {
   if (take_comma()) put(',');
 }
 
+JsonWriter& JsonWriter::open(char bracket) {
+  separator();
+  put(bracket);
+  if (depth_ + 1 < first_.size()) ++depth_;
+  first_[depth_] = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::close(char bracket) {
+  put(bracket);
+  if (depth_ > 0) --depth_;
+  return *this;
+}
+
 JsonWriter& JsonWriter::begin_object() {
-  separator();
-  put('{');
-  if (depth_ + 1 < first_.size()) ++depth_;
-  first_[depth_] = true;
-  return *this;
+  return open('{');
 }
-
 JsonWriter& JsonWriter::end_object() {
-  put('}');
-  if (depth_ > 0) --depth_;
-  return *this;
+  return close('}');
 }
-
 JsonWriter& JsonWriter::begin_array() {
-  separator();
-  put('[');
-  if (depth_ + 1 < first_.size()) ++depth_;
-  first_[depth_] = true;
-  return *this;
+  return open('[');
 }
-
 JsonWriter& JsonWriter::end_array() {
-  put(']');
-  if (depth_ > 0) --depth_;
-  return *this;
+  return close(']');
 }
 
 // Writes s quoted, preceded by the separator and followed by `tail` (':' for keys, 0 for none), copying

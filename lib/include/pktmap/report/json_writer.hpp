@@ -63,6 +63,9 @@ class JsonWriter {
   bool quoted_plain(std::string_view s,
                     char tail);  // updates the separator state; true when a ',' must come first
   void separator();
+  JsonWriter& open(char bracket);   // '{' or '[': a new nesting level
+  JsonWriter& close(char bracket);  // '}' or ']'
+
   void escaped(std::string_view s);
 
   // Appends go through put(): a length check and a memcpy, no std::string bookkeeping per call (which
