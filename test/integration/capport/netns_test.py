@@ -291,7 +291,9 @@ def run(net, d):
     pcap = f"{d}/client.pcap"
     capture = shutil.which("tcpdump") and shutil.which("tshark")
     if capture:
-        tcpdump = net.start("tcpdump", ["tcpdump", "-i", "c0", "-n", "-U", "--immediate-mode", "-w", pcap], CLI)
+        # -s 9216: immediate mode gives each frame a snaplen-sized ring slot (8 slots with the defaults).
+        tcpdump = net.start("tcpdump", ["tcpdump", "-i", "c0", "-n", "-U", "--immediate-mode", "-s", "9216",
+                                        "-B", "4096", "-w", pcap], CLI)
         wait_for_capture(tcpdump)
     res, rep, elapsed = probe(d)
     if capture:
