@@ -1,5 +1,6 @@
 #include "write_behind.hpp"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,6 +24,16 @@ int write_all(int fd, const std::uint8_t* p, std::size_t n) {
   }
   return 0;
 }
+
+// Between buffers the helper sleeps this long per poll: a 256 KiB buffer takes the proxy about 0.25 ms to
+// fill. After kQuietPolls polls without work (about 20 ms) it sleeps until woken.
+constexpr long kPollNs = 50'000;
+constexpr int kQuietPolls = 400;
+
+void nap() {
+  timespec ts{0, kPollNs};
+  ::nanosleep(&ts, nullptr);
+}
 }  // namespace
 
 WriteBehind::WriteBehind(int fd, std::size_t buffer_size, std::size_t buffers) : fd_(fd), used_(buffers, 0) {
@@ -33,49 +44,68 @@ WriteBehind::WriteBehind(int fd, std::size_t buffer_size, std::size_t buffers) :
 }
 
 WriteBehind::~WriteBehind() {
+  stop_.store(true);
   {
-    std::lock_guard lock(mu_);
-    stop_ = true;
+    std::lock_guard lock(mu_);  // a helper about to sleep either sees stop_ or is woken below
   }
   cv_.notify_all();
   thread_.join();
 }
 
-std::uint8_t* WriteBehind::acquire() {
+void WriteBehind::wait_written(std::uint64_t at_least) {
+  if (written_.load() >= at_least) return;
   std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return submitted_ - written_ < bufs_.size(); });
-  return bufs_[submitted_ % bufs_.size()].get();
+  producer_waiting_.store(true);
+  cv_.wait(lock, [&] { return written_.load() >= at_least; });
+  producer_waiting_.store(false);
+}
+
+std::uint8_t* WriteBehind::acquire() {
+  const std::uint64_t s = submitted_.load();
+  if (s >= bufs_.size()) wait_written(s - bufs_.size() + 1);
+  return bufs_[s % bufs_.size()].get();
 }
 
 void WriteBehind::submit(std::size_t used) {
-  {
+  const std::uint64_t s = submitted_.load();
+  used_[s % bufs_.size()] = used;
+  submitted_.store(s + 1);
+  if (helper_asleep_.load()) {
     std::lock_guard lock(mu_);
-    used_[submitted_ % bufs_.size()] = used;
-    ++submitted_;
+    cv_.notify_all();
   }
-  cv_.notify_all();
 }
 
 int WriteBehind::drain() {
-  std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return written_ == submitted_; });
+  wait_written(submitted_.load());
   return error_;
 }
 
 void WriteBehind::run() {
-  std::unique_lock lock(mu_);
+  int quiet = 0;
   for (;;) {
-    cv_.wait(lock, [&] { return stop_ || written_ < submitted_; });
-    if (written_ == submitted_) return;  // stopping, nothing left
-    if (stop_) return;                   // the owner gave up on the output: drop the rest
-    const std::size_t k = written_ % bufs_.size();
-    const int failed = error_;
-    lock.unlock();
-    int e = failed ? failed : write_all(fd_, bufs_[k].get(), used_[k]);
-    lock.lock();
-    if (!failed) error_ = e;
-    ++written_;
-    cv_.notify_all();
+    if (stop_.load()) return;  // the owner gave up on the output: drop the rest
+    const std::uint64_t w = written_.load();
+    if (w < submitted_.load()) {
+      const std::size_t k = w % bufs_.size();
+      if (error_ == 0) error_ = write_all(fd_, bufs_[k].get(), used_[k]);
+      written_.store(w + 1);
+      if (producer_waiting_.load()) {
+        std::lock_guard lock(mu_);
+        cv_.notify_all();
+      }
+      quiet = 0;
+      continue;
+    }
+    if (++quiet < kQuietPolls) {
+      nap();
+      continue;
+    }
+    std::unique_lock lock(mu_);
+    helper_asleep_.store(true);
+    cv_.wait(lock, [&] { return stop_.load() || has_work(); });
+    helper_asleep_.store(false);
+    quiet = 0;
   }
 }
 
