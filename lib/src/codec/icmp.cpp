@@ -97,13 +97,7 @@ bool has_length_attr(std::uint8_t type) {
   return type == icmp_type::dest_unreach || type == icmp_type::time_exceeded ||
          type == icmp_type::param_problem;
 }
-
 }  // namespace
-
-std::size_t sub_wire(std::size_t wire_len, std::size_t n) {
-  if (wire_len == kWireLenUnknown) return kWireLenUnknown;
-  return wire_len > n ? wire_len - n : 0;
-}
 
 Outcome split_by_length(ByteView payload, std::size_t quote_len, std::size_t body_wire,
                         const Rfc4884Names& names, ByteView& quoted, IcmpExtension& ext,

@@ -125,8 +125,6 @@ struct Rfc4884Names {
 // far as the payload allows; body_wire is the body's on-the-wire size when known. Shared by both codecs.
 Outcome split_by_length(ByteView payload, std::size_t quote_len, std::size_t body_wire,
                         const Rfc4884Names& names, ByteView& quoted, IcmpExtension& ext, bool& has_extension);
-// wire_len less n bytes of headers, kWireLenUnknown staying unknown.
-[[nodiscard]] std::size_t sub_wire(std::size_t wire_len, std::size_t n);
 
 struct IcmpView {
   std::uint8_t type = 0;

@@ -37,4 +37,10 @@ inline constexpr std::uint8_t shim6 = 140;     // IPv6 extension header (RFC 553
 // (invalid); without it, a length field pointing past the captured bytes is reported as truncated.
 inline constexpr std::size_t kWireLenUnknown = static_cast<std::size_t>(-1);
 
+// The wire length left after n bytes of headers; unknown stays unknown.
+[[nodiscard]] constexpr std::size_t sub_wire(std::size_t wire_len, std::size_t n) {
+  if (wire_len == kWireLenUnknown) return kWireLenUnknown;
+  return wire_len > n ? wire_len - n : 0;
+}
+
 }  // namespace pktmap::codec
