@@ -45,10 +45,10 @@ command -v tcprewrite >/dev/null || { have_tcprewrite=0; echo "run-sfc-bench: tc
 # helper threads, so the proxy's wall time suffers more than the single-threaded commands'.
 steal_ticks() { awk '$1 == "cpu" { print $9; exit }' /proc/stat; }
 
-# One line per run: "cpu_seconds wall_seconds max_rss_kib steal_ticks", appended to $work/NAME. OUT, the command's
-# output, is removed first (as perf.md's hyperfine --prepare does): a writer that replaces its output by
-# rename would otherwise pay for allocating a second copy of the file while the old one still exists, and one
-# that truncates would not.
+# One line per run: "cpu_seconds wall_seconds max_rss_kib steal_ticks", appended to $work/NAME. OUT, the
+# command's output, is removed first (as perf.md's hyperfine --prepare does): a writer that replaces its
+# output by rename would otherwise pay for allocating a second copy of the file while the old one still
+# exists, and one that truncates would not.
 measure() {
   local name="$1" out="$2"
   shift 2
