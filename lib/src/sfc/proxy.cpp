@@ -95,7 +95,7 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
   r.spi = v.spi;
   r.si = v.si;
   r.md_type = v.md_type;
-  r.header = v.header;
+  r.header = ByteView(v.header.data(), v.header.size());  // not a 16-byte copy of two 8-byte stores just made
   r.side = side_of(v.spi);
   if (v.payload.empty() && !v.oam) {  // congruent metadata: the SFF's business, never the SF's
     r.verdict = SffVerdict::relay_congruent;

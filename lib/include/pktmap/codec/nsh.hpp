@@ -100,7 +100,11 @@ inline Outcome parse_nsh(ByteView data, NshView& v) {
     v = NshView{};
     return truncated("nsh_truncated");
   }
-  v.header = v.context = v.payload = {};
+  // One by one: a chained assignment compiled to two 8-byte stores read back as one 16-byte load, which
+  // store forwarding cannot serve (a stall on every packet).
+  v.header = {};
+  v.context = {};
+  v.payload = {};
   v.tlv_count = 0;
   const std::uint32_t w0 = load_be32(data.data());  // the base header's two words, read in place
   const std::uint32_t w1 = load_be32(data.data() + 4);

@@ -62,6 +62,12 @@ class PacketSource {
           out.ts_ns = std::int64_t{static_cast<std::int32_t>(rec[0])} * 1000000000 +
                       std::int64_t{static_cast<std::int32_t>(rec[1])} * (map_nano_ ? 1 : 1000);
           out.number = records_;
+          // The records a few packets on, fetched non-temporally: a stream read once should not push a
+          // proxy's mapping table out of L2 (the table's misses were a tenth of its time). Three lines
+          // keep up with records of up to 192 bytes; longer ones are left to the hardware prefetcher.
+          __builtin_prefetch(map_ + at + kPrefetchAhead, 0, 0);
+          __builtin_prefetch(map_ + at + kPrefetchAhead + 64, 0, 0);
+          __builtin_prefetch(map_ + at + kPrefetchAhead + 128, 0, 0);
           return ReadStatus::packet;
         }
       }
@@ -93,6 +99,8 @@ class PacketSource {
   void leave_mapped();
   void unmap();
   [[nodiscard]] bool wait_readable() const;
+
+  static constexpr std::size_t kPrefetchAhead = 768;  // bytes: about five small records, a microsecond
 
   pcap* pcap_ = nullptr;
   OfflineFilter* filter_ = nullptr;  // files only; live filters run in the kernel
