@@ -25,8 +25,11 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(HERE, "..", "test", "integration", "pcp"))
-from miniupnpd_netns import GW_LAN, Gateway, install_signal_cleanup, unavailable  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "test", "integration"))
+import signal_cleanup  # noqa: E402
+from miniupnpd_netns import GW_LAN, Gateway, unavailable  # noqa: E402
 
 build = sys.argv[1] if len(sys.argv) > 1 else "build"
 mappings = int(sys.argv[2]) if len(sys.argv) > 2 else 100
@@ -76,7 +79,7 @@ def main():
     if why:
         print(f"\nminiupnpd comparison skipped: {why}")
         return 0
-    install_signal_cleanup()
+    signal_cleanup.install()
     print(f"\nnamespaces: {mappings} mappings per server")
     with Gateway(verbose=False, max_lifetime=86400) as gw:
         if not gw.start_miniupnpd():

@@ -25,6 +25,10 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import signal_cleanup  # noqa: E402
+
 PROBE, RA_SENDER = sys.argv[1], sys.argv[2]
 TAG = f"cpd{os.getpid()}"
 CLI, GW = TAG + "c", TAG + "g"
@@ -385,7 +389,7 @@ def main():
         print("cannot create network namespaces (" + probe_ns.stderr.strip() + "): skipped")
         return 77
     subprocess.run(["ip", "netns", "del", TAG + "x"], capture_output=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so `finally` cleans up
+    signal_cleanup.install()  # a stopped run (ctest's timeout) still removes its namespaces in `finally`
     with tempfile.TemporaryDirectory() as d:
         net = Net(d)
         try:

@@ -13,12 +13,8 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import signal_cleanup  # noqa: E402
 
 GW_LAN, CLIENT, WAN_IP, WAN_PEER = "10.77.0.1", "10.77.0.2", "100.128.0.1", "100.128.0.2"
 MINIUPNPD = "/usr/sbin/miniupnpd"
@@ -180,11 +176,6 @@ deny 0-65535 0.0.0.0/0 0-65535
 
     def __exit__(self, *exc):
         self.close()
-
-
-def install_signal_cleanup():
-    """ctest's timeout sends SIGTERM: turn it into SystemExit so `with Gateway()` still cleans up."""
-    signal_cleanup.install()
 
 
 def free_udp_port():

@@ -65,9 +65,11 @@ class PacketSource {
           // The records a few packets on, fetched non-temporally: a stream read once should not push a
           // proxy's mapping table out of L2 (the table's misses were a tenth of its time). Three lines
           // keep up with records of up to 192 bytes; longer ones are left to the hardware prefetcher.
-          __builtin_prefetch(map_ + at + kPrefetchAhead, 0, 0);
-          __builtin_prefetch(map_ + at + kPrefetchAhead + 64, 0, 0);
-          __builtin_prefetch(map_ + at + kPrefetchAhead + 128, 0, 0);
+          // (As an integer: the address may lie past the window, where no pointer may be formed.)
+          const std::uintptr_t ahead = reinterpret_cast<std::uintptr_t>(map_) + at + kPrefetchAhead;
+          __builtin_prefetch(reinterpret_cast<const void*>(ahead), 0, 0);
+          __builtin_prefetch(reinterpret_cast<const void*>(ahead + 64), 0, 0);
+          __builtin_prefetch(reinterpret_cast<const void*>(ahead + 128), 0, 0);
           return ReadStatus::packet;
         }
       }
