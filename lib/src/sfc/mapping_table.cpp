@@ -52,9 +52,7 @@ std::uint32_t MappingTable::find(const ScopeKey& scope, std::uint64_t h) const {
       const std::uint32_t i = cell_ref_[base + static_cast<std::size_t>(std::countr_zero(m))];
       // A hit goes on to read the rest of the entry and to touch() its links: fetch those lines alongside
       // the one the compare waits for.
-      const char* e = reinterpret_cast<const char*>(&entries_[i]);
-      __builtin_prefetch(e + 64);
-      __builtin_prefetch(e + sizeof(Entry) - 1);
+      prefetch_entry(i);
       __builtin_prefetch(&lru_[i], 1);
       if (entries_[i].scope == scope) return i;
     }
@@ -111,10 +109,7 @@ std::uint32_t MappingTable::evict_into(const ScopeKey& scope, std::int64_t ts, s
   // fetched while this packet goes on, not when the next eviction needs them.
   const std::uint32_t next = oldest_;
   const Links& nl = lru_[next];
-  const char* e = reinterpret_cast<const char*>(&entries_[next]);
-  __builtin_prefetch(e, 1);
-  __builtin_prefetch(e + 64, 1);
-  __builtin_prefetch(e + sizeof(Entry) - 1, 1);
+  prefetch_entry(next);
   __builtin_prefetch(&ctrl_[nl.cell & ~(detail::kGroupWidth - 1)], 1);
   if (nl.newer != kNil) __builtin_prefetch(&lru_[nl.newer], 1);
   ++counters_.evicted;

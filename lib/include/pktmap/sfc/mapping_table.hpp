@@ -141,6 +141,13 @@ class MappingTable {
   void rebuild_if_deleted_many() {
     if (deleted_ > groups_) rebuild_index();
   }
+  // Every line of entry i (88 bytes span two or three), for a read or write that is coming.
+  void prefetch_entry(std::uint32_t i) const {
+    const char* e = reinterpret_cast<const char*>(&entries_[i]);
+    __builtin_prefetch(e);
+    __builtin_prefetch(e + 64);
+    __builtin_prefetch(e + sizeof(Entry) - 1);
+  }
   void unlink(std::uint32_t i);
   void link_newest(std::uint32_t i);
   void expire_due(std::int64_t now_ns);
