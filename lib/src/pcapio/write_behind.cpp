@@ -36,10 +36,14 @@ void nap() {
 }
 }  // namespace
 
-WriteBehind::WriteBehind(int fd, std::size_t buffer_size, std::size_t buffers) : fd_(fd), used_(buffers, 0) {
+WriteBehind::WriteBehind(int fd, std::size_t buffer_size, std::size_t buffers)
+    : fd_(fd), slot_buf_(buffers, 0), used_(buffers, 0) {
   bufs_.reserve(buffers);
-  for (std::size_t i = 0; i < buffers; ++i)
+  free_.reserve(buffers);
+  for (std::size_t i = 0; i < buffers; ++i) {
     bufs_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(buffer_size));  // untouched until filled
+    free_.push_back(buffers - 1 - i);
+  }
   thread_ = detail::start_helper([this] { run(); });
 }
 
@@ -60,14 +64,25 @@ void WriteBehind::wait_written(std::uint64_t at_least) {
   producer_waiting_.store(false);
 }
 
+void WriteBehind::reclaim() {
+  for (const std::uint64_t w = written_.load(); reclaimed_ < w; ++reclaimed_)
+    free_.push_back(slot_buf_[reclaimed_ % bufs_.size()]);
+}
+
 std::uint8_t* WriteBehind::acquire() {
-  const std::uint64_t s = submitted_.load();
-  if (s >= bufs_.size()) wait_written(s - bufs_.size() + 1);
-  return bufs_[s % bufs_.size()].get();
+  reclaim();
+  if (free_.empty()) {
+    wait_written(reclaimed_ + 1);
+    reclaim();
+  }
+  current_ = free_.back();
+  free_.pop_back();
+  return bufs_[current_].get();
 }
 
 void WriteBehind::submit(std::size_t used) {
   const std::uint64_t s = submitted_.load();
+  slot_buf_[s % bufs_.size()] = current_;
   used_[s % bufs_.size()] = used;
   submitted_.store(s + 1);
   if (helper_asleep_.load()) {
@@ -88,7 +103,7 @@ void WriteBehind::run() {
     const std::uint64_t w = written_.load();
     if (w < submitted_.load()) {
       const std::size_t k = w % bufs_.size();
-      if (error_ == 0) error_ = write_all(fd_, bufs_[k].get(), used_[k]);
+      if (error_ == 0) error_ = write_all(fd_, bufs_[slot_buf_[k]].get(), used_[k]);
       written_.store(w + 1);
       if (producer_waiting_.load()) {
         std::lock_guard lock(mu_);

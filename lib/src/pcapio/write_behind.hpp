@@ -40,10 +40,19 @@ class WriteBehind {
   bool has_work() const { return written_.load() < submitted_.load(); }
   void wait_written(std::uint64_t at_least);
 
+  void reclaim();
+
   int fd_;
   std::vector<std::unique_ptr<std::uint8_t[]>> bufs_;
+  // The k-th submitted buffer is slot k % bufs_.size(): which buffer, and how much of it is filled.
+  std::vector<std::size_t> slot_buf_;
   std::vector<std::size_t> used_;
-  // Buffer k % bufs_.size() is the k-th submitted. The counters are sequentially consistent: each side
+  // Producer side only: buffers known to be written, the one written last at the back, so the producer
+  // refills the buffer that is still in the caches rather than the one written longest ago.
+  std::vector<std::size_t> free_;
+  std::uint64_t reclaimed_ = 0;  // slots before this one have their buffer in free_ (or in use again)
+  std::size_t current_ = 0;      // the buffer acquire() handed out
+  // Counters of buffers submitted and written. They are sequentially consistent: each side
   // publishes its counter and then reads the other's sleeping flag, so that one of them always sees the
   // other.
   std::atomic<std::uint64_t> submitted_{0};
