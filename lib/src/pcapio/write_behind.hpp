@@ -41,8 +41,10 @@ class WriteBehind {
   void wait_written(std::uint64_t at_least);
 
   void reclaim();
+  void populate() const;
 
   int fd_;
+  std::size_t buffer_size_;
   std::vector<std::unique_ptr<std::uint8_t[]>> bufs_;
   // The k-th submitted buffer is slot k % bufs_.size(): which buffer, and how much of it is filled.
   std::vector<std::size_t> slot_buf_;
