@@ -43,7 +43,7 @@ WriteBehind::WriteBehind(int fd, std::size_t buffer_size, std::size_t buffers)
   bufs_.reserve(buffers);
   free_.reserve(buffers);
   for (std::size_t i = 0; i < buffers; ++i) {
-    bufs_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(buffer_size));  // untouched until filled
+    bufs_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(buffer_size));  // populate() maps them
     free_.push_back(buffers - 1 - i);
   }
   thread_ = detail::start_helper([this] { run(); });
