@@ -39,7 +39,7 @@ void nap() {
 }  // namespace
 
 WriteBehind::WriteBehind(int fd, std::size_t buffer_size, std::size_t buffers)
-    : fd_(fd), buffer_size_(buffer_size), slot_buf_(buffers, 0), used_(buffers, 0) {
+    : fd_(fd), buffer_size_(buffer_size), slots_(buffers) {
   bufs_.reserve(buffers);
   free_.reserve(buffers);
   for (std::size_t i = 0; i < buffers; ++i) {
@@ -68,7 +68,7 @@ void WriteBehind::wait_written(std::uint64_t at_least) {
 
 void WriteBehind::reclaim() {
   for (const std::uint64_t w = written_.load(); reclaimed_ < w; ++reclaimed_)
-    free_.push_back(slot_buf_[reclaimed_ % bufs_.size()]);
+    free_.push_back(slots_[reclaimed_ % slots_.size()].buf);
 }
 
 std::uint8_t* WriteBehind::acquire() {
@@ -84,8 +84,7 @@ std::uint8_t* WriteBehind::acquire() {
 
 void WriteBehind::submit(std::size_t used) {
   const std::uint64_t s = submitted_.load();
-  slot_buf_[s % bufs_.size()] = current_;
-  used_[s % bufs_.size()] = used;
+  slots_[s % slots_.size()] = {current_, used};
   submitted_.store(s + 1);
   if (helper_asleep_.load()) {
     std::lock_guard lock(mu_);
@@ -121,8 +120,8 @@ void WriteBehind::run() {
     if (stop_.load()) return;  // the owner gave up on the output: drop the rest
     const std::uint64_t w = written_.load();
     if (w < submitted_.load()) {
-      const std::size_t k = w % bufs_.size();
-      if (error_ == 0) error_ = write_all(fd_, bufs_[slot_buf_[k]].get(), used_[k]);
+      const Slot& slot = slots_[w % slots_.size()];
+      if (error_ == 0) error_ = write_all(fd_, bufs_[slot.buf].get(), slot.used);
       written_.store(w + 1);
       if (producer_waiting_.load()) {
         std::lock_guard lock(mu_);

@@ -47,8 +47,11 @@ class WriteBehind {
   std::size_t buffer_size_;
   std::vector<std::unique_ptr<std::uint8_t[]>> bufs_;
   // The k-th submitted buffer is slot k % bufs_.size(): which buffer, and how much of it is filled.
-  std::vector<std::size_t> slot_buf_;
-  std::vector<std::size_t> used_;
+  struct Slot {
+    std::size_t buf = 0;
+    std::size_t used = 0;
+  };
+  std::vector<Slot> slots_;
   // Producer side only: buffers known to be written, the one written last at the back, so the producer
   // refills the buffer that is still in the caches rather than the one written longest ago.
   std::vector<std::size_t> free_;

@@ -8,6 +8,13 @@
 
 namespace pktmap::sfc {
 
+namespace {
+// The first cell of the group a cell belongs to.
+std::size_t group_start(std::size_t cell) {
+  return cell & ~(detail::kGroupWidth - 1);
+}
+}  // namespace
+
 // Independent multiplies (no serial chain through the six words), then a murmur-style finalizer so that the
 // high bits of every word reach the low bits the index uses.
 std::uint64_t ScopeKey::hash() const {
@@ -110,7 +117,7 @@ std::uint32_t MappingTable::evict_into(const ScopeKey& scope, std::int64_t ts, s
   const std::uint32_t next = oldest_;
   const Links& nl = lru_[next];
   prefetch_entry(next);
-  __builtin_prefetch(&ctrl_[nl.cell & ~(detail::kGroupWidth - 1)], 1);
+  __builtin_prefetch(&ctrl_[group_start(nl.cell)], 1);
   if (nl.newer != kNil) __builtin_prefetch(&lru_[nl.newer], 1);
   ++counters_.evicted;
   ++counters_.inserted;
@@ -205,7 +212,7 @@ void MappingTable::link_newest(std::uint32_t i) {
 // lookups for entries placed further on still pass it.
 void MappingTable::erase_index(std::uint32_t i) {
   const std::size_t cell = lru_[i].cell;
-  const std::size_t base = cell & ~(detail::kGroupWidth - 1);
+  const std::size_t base = group_start(cell);
   if (detail::CtrlGroup(&ctrl_[base]).empty() != 0) {
     ctrl_[cell] = detail::kCtrlEmpty;
   } else {
