@@ -21,10 +21,8 @@ for b in "$base" "$new" "$build/bin/pktmap-gencap"; do
 done
 [[ -x /usr/bin/time ]] || { echo "ab-proxy-pairs: /usr/bin/time (package time) is needed" >&2; exit 2; }
 
-dir=/dev/shm
-[[ -d "$dir" && -w "$dir" ]] || dir="${TMPDIR:-/tmp}"
-work="$(mktemp -d "$dir/pktmap-ab.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/work_dir.sh"
+make_work_dir pktmap-ab
 cap="$work/md1-1m.pcap"
 "$build/bin/pktmap-gencap" sfc --mix md1-eth-ipv4 --flows 10000 --paths 50 --packets 1000000 -o "$cap" 2>/dev/null
 

@@ -17,10 +17,8 @@ new="${2:?usage: $0 BASE_BINARY NEW_BINARY [BUILD_DIR]}"
 build="${3:-build}"
 [[ -x "$build/bin/pktmap-gencap" ]] || { echo "compare-proxy-outputs: $build/bin/pktmap-gencap missing" >&2; exit 2; }
 
-dir=/dev/shm
-[[ -d "$dir" && -w "$dir" ]] || dir="${TMPDIR:-/tmp}"
-work="$(mktemp -d "$dir/pktmap-compare.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+source bench/work_dir.sh
+make_work_dir pktmap-compare
 "$build/bin/pktmap-gencap" sfc --mix md1-eth-ipv4 --flows 10000 --paths 50 --packets 200000 \
   -o "$work/bench200k.pcap" 2>/dev/null
 caps=(captures/sfc-sample.pcap "$work/bench200k.pcap")

@@ -17,11 +17,8 @@ for b in mapdump bench_pcap_copy bench_decode pktmap-gencap; do
 done
 command -v hyperfine >/dev/null || { echo "run-bench: hyperfine not installed" >&2; exit 2; }
 
-# tmpfs when there is one, so the disk is not what is measured.
-dir=/dev/shm
-[[ -d "$dir" && -w "$dir" ]] || dir="${TMPDIR:-/tmp}"
-work="$(mktemp -d "$dir/pktmap-bench.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/work_dir.sh"
+make_work_dir pktmap-bench
 cap="$work/nsh-md1-${packets}.pcap"
 "$build/bin/pktmap-gencap" sfc --mix md1-eth-ipv4 --packets "$packets" -o "$cap" >/dev/null
 size_mb="$(($(stat -c %s "$cap") / 1000000))"

@@ -24,10 +24,8 @@ for b in sfcproxy-replay bench_pcap_copy bench_sfc_table_memory pktmap-gencap; d
 done
 [[ -x /usr/bin/time ]] || { echo "run-sfc-bench: /usr/bin/time (package time) is needed for CPU and RSS figures" >&2; exit 2; }
 
-dir=/dev/shm
-[[ -d "$dir" && -w "$dir" ]] || dir="${TMPDIR:-/tmp}"
-work="$(mktemp -d "$dir/pktmap-sfc-bench.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/work_dir.sh"
+make_work_dir pktmap-sfc-bench
 cap="$work/md1-1m.pcap"
 gen=("$build/bin/pktmap-gencap" sfc --mix md1-eth-ipv4 --flows 10000 --paths 50)
 "${gen[@]}" --packets "$packets" -o "$cap" 2>/dev/null
