@@ -18,7 +18,7 @@ void rule_fields(const std::string& file, const YAML::Node& m, const std::string
   if (!m.IsMap())
     fail(file, m, where, "expected a map of src, dst, sport, dport" + std::string(match ? ", proto" : ""));
   for (const auto& kv : m) {
-    const auto k = scalar<std::string>(file, kv.first, where);
+    const auto k = yaml::key(file, kv.first, where);
     const std::string key = where + "." + k;
     const auto text = scalar<std::string>(file, kv.second, key);
     std::string why;
@@ -52,7 +52,7 @@ NatRules parse_nat_rules(const std::string& file, const YAML::Node& list) {
     NatRule r;
     bool has_rewrite = false;
     for (const auto& kv : n) {
-      const auto k = scalar<std::string>(file, kv.first, where);
+      const auto k = yaml::key(file, kv.first, where);
       if (k == "match") {
         rule_fields(file, kv.second, where + ".match", r, true);
       } else if (k == "rewrite") {
@@ -69,12 +69,13 @@ NatRules parse_nat_rules(const std::string& file, const YAML::Node& list) {
   return rules;
 }
 
-void load_proxy_config(const std::string& file, ProxyConfig& pc) {
-  const YAML::Node root = yaml::load(file, "proxy configuration");
+namespace {
+
+void config_from_root(const std::string& file, const YAML::Node& root, ProxyConfig& pc) {
   if (root.IsNull()) return;
   if (!root.IsMap()) fail(file, root, "(top)", "expected a map (vxlan, nat)");
   for (const auto& kv : root) {
-    const auto key = scalar<std::string>(file, kv.first, "(top)");
+    const auto key = yaml::key(file, kv.first, "(top)");
     const YAML::Node& v = kv.second;
     if (key == "nat") {
       pc.mode.nat = std::make_shared<const NatRules>(parse_nat_rules(file, v));
@@ -82,7 +83,7 @@ void load_proxy_config(const std::string& file, ProxyConfig& pc) {
       if (!v.IsMap()) fail(file, v, key, "expected {proxy_ip, sf_ip, sf_mac, proxy_mac, port}");
       VxlanConfig& x = pc.mode.vxlan;
       for (const auto& f : v) {
-        const auto k = scalar<std::string>(file, f.first, key);
+        const auto k = yaml::key(file, f.first, key);
         const std::string name = "vxlan." + k;
         const auto text = scalar<std::string>(file, f.second, name);
         if (k == "proxy_ip" || k == "sf_ip") {
@@ -102,6 +103,18 @@ void load_proxy_config(const std::string& file, ProxyConfig& pc) {
       fail(file, kv.first, key, "unknown key (vxlan, nat)");
     }
   }
+}
+
+}  // namespace
+
+void load_proxy_config(const std::string& file, ProxyConfig& pc) {
+  const YAML::Node root = yaml::load(file, "proxy configuration");
+  yaml::walk(file, [&] { config_from_root(file, root, pc); });
+}
+
+void parse_proxy_config(const std::string& text, const std::string& name, ProxyConfig& pc) {
+  const YAML::Node root = yaml::parse(text, name);
+  yaml::walk(name, [&] { config_from_root(name, root, pc); });
 }
 
 }  // namespace pktmap::sfc

@@ -108,6 +108,7 @@ std::string check_mode_config(const ModeConfig& c) {
     return "vxlan: the proxy and SF VTEP addresses must differ";
   if (c.kind == ModeKind::vxlan && c.vxlan.port == 0) return "vxlan: UDP port 0 is not a port";
   if (limit == 0) return "--limit must be at least 1";
+  if (limit >= MappingTable::kNil) return "--limit at most 4294967294 (a key is a 32-bit table index)";
   return {};
 }
 

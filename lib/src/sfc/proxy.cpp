@@ -2,6 +2,8 @@
 
 #include <array>
 #include <cstring>
+#include <new>
+#include <unordered_set>
 
 #include "mode_common.hpp"
 #include "pktmap/error.hpp"
@@ -20,6 +22,15 @@ std::uint16_t ethertype_for(std::uint8_t np) {
 }
 }  // namespace
 
+std::string check_path_pairs(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs) {
+  std::unordered_set<std::uint32_t> seen;
+  for (auto [fwd, rev] : pairs)
+    if (fwd == rev || !seen.insert(fwd).second || !seen.insert(rev).second)
+      return "path pair " + std::to_string(fwd) + ":" + std::to_string(rev) +
+             ": each SPI may appear in one pair only";
+  return {};
+}
+
 ScopeKey Proxy::path_scope(std::uint32_t spi) {
   ScopeKey s;
   s.w[0] = 0x30 | std::uint64_t{spi} << 8;
@@ -32,15 +43,18 @@ Proxy::Proxy(const ProxyConfig& cfg)
       outer_store_(cfg.header_capacity, kMaxOuterLen),
       paths_(cfg.path_capacity, cfg.mode.idle_ns, FullPolicy::evict_oldest, nsh_store_, outer_store_) {
   if (std::string why = check_mode_config(cfg.mode); !why.empty()) throw SetupError(why);
-  mode_ = make_mode(cfg.mode, nsh_store_, outer_store_);
+  try {
+    mode_ = make_mode(cfg.mode, nsh_store_, outer_store_);
+  } catch (const std::bad_alloc&) {  // the tables are allocated for the whole limit up front
+    throw SetupError("--limit " + std::to_string(cfg.mode.limit) +
+                     ": no memory for a table of that many keys");
+  }
   needs_tuple_ = cfg.mode.per == Granularity::flow || cfg.mode.kind == ModeKind::five_tuple ||
                  cfg.mode.kind == ModeKind::nat || cfg.mode.kind == ModeKind::vxlan;  // vxlan: UDP entropy
   nsh_cache_.fill(kNoHeader);
   outer_cache_.fill(kNoHeader);
+  if (std::string why = check_path_pairs(cfg.path_pairs); !why.empty()) throw SetupError(why);
   for (auto [fwd, rev] : cfg.path_pairs) {
-    if (fwd == rev || pair_of_.count(fwd) || pair_of_.count(rev))
-      throw SetupError("path pair " + std::to_string(fwd) + ":" + std::to_string(rev) +
-                       ": each SPI may appear in one pair only");
     pair_of_[fwd] = rev;
     pair_of_[rev] = fwd;
     side_[fwd] = kSideForward;

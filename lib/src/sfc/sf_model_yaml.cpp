@@ -17,9 +17,9 @@ FlowMatch flow_match(const std::string& file, const YAML::Node& n, const std::st
   FlowMatch m;
   if (!n.IsMap()) fail(file, n, key, "expected a map like {proto: tcp, dport: 23}");
   for (const auto& kv : n) {
-    const auto k = kv.first.as<std::string>();
+    const auto k = yaml::key(file, kv.first, key);
     if (k == "proto") {
-      const auto v = kv.second.as<std::string>();
+      const auto v = scalar<std::string>(file, kv.second, key + ".proto");
       m.proto = v == "tcp"   ? 6
                 : v == "udp" ? 17
                              : static_cast<int>(bounded(file, kv.second, key + ".proto", 0, 255));
@@ -40,22 +40,19 @@ codec::MacAddr mac(const std::string& file, const YAML::Node& n, const std::stri
   return m;
 }
 
-}  // namespace
-
-SfModelConfig load_sf_model(const std::string& file) {
-  const YAML::Node root = yaml::load(file, "SF model");
+SfModelConfig from_root(const std::string& file, const YAML::Node& root) {
   SfModelConfig c;
   if (root.IsNull()) return c;
   if (!root.IsMap()) fail(file, root, "(top)", "expected a map of behaviours");
   for (const auto& kv : root) {
-    const auto key = kv.first.as<std::string>();
+    const auto key = yaml::key(file, kv.first, "(top)");
     const YAML::Node& v = kv.second;
     if (key == "seed") {
       c.seed = scalar<std::uint64_t>(file, v, key);
     } else if (key == "drop") {
       if (!v.IsMap()) fail(file, v, key, "expected {probability: P, per: packet|flow, match: [...]}");
       for (const auto& d : v) {
-        const auto k = d.first.as<std::string>();
+        const auto k = yaml::key(file, d.first, key);
         if (k == "probability") {
           c.drop_probability = scalar<double>(file, d.second, "drop.probability");
           if (c.drop_probability < 0 || c.drop_probability > 1)
@@ -102,6 +99,18 @@ SfModelConfig load_sf_model(const std::string& file) {
     }
   }
   return c;
+}
+
+}  // namespace
+
+SfModelConfig load_sf_model(const std::string& file) {
+  const YAML::Node root = yaml::load(file, "SF model");
+  return yaml::walk(file, [&] { return from_root(file, root); });
+}
+
+SfModelConfig parse_sf_model(const std::string& text, const std::string& name) {
+  const YAML::Node root = yaml::parse(text, name);
+  return yaml::walk(name, [&] { return from_root(name, root); });
 }
 
 }  // namespace pktmap::sfc

@@ -1,12 +1,16 @@
 // sfcproxy-replay state files (--state-out / --state-in, readable by mapdump --state): the mode settings in
 // "meta" and every live table entry with its interned headers as hex. Set-up path only (nlohmann::json).
+#include <charconv>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "pktmap/codec/ipv4.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/pcapio/pcap_writer.hpp"
+#include "pktmap/sfc/nsh_locate.hpp"
 #include "pktmap/sfc/replay.hpp"
 #include "pktmap/wire/hex.hpp"
 
@@ -32,6 +36,22 @@ std::vector<std::uint8_t> bytes_from(const std::string& path, const json& v, con
   auto b = v.is_string() ? parse_hex(v.get<std::string>()) : std::nullopt;
   if (!b) throw SetupError(path + ": " + what + ": not hex");
   return *b;
+}
+
+// A whole number in 0..max. nlohmann's get<> would cast a fraction or a wider value without a word (and a
+// float beyond the integer's range is undefined behaviour), so the type and range are checked first.
+std::uint64_t whole(const json& v, const std::string& where, const char* key, std::uint64_t max) {
+  if (!v.is_number_unsigned() || v.get<std::uint64_t>() > max)
+    throw SetupError(where + key + ": expected a whole number in 0.." + std::to_string(max));
+  return v.get<std::uint64_t>();
+}
+
+// A signed 64-bit whole number (times in ns).
+std::int64_t whole_signed(const json& v, const std::string& where, const char* key) {
+  if (!v.is_number_integer() ||
+      (v.is_number_unsigned() && v.get<std::uint64_t>() > std::numeric_limits<std::int64_t>::max()))
+    throw SetupError(where + key + ": expected a 64-bit whole number");
+  return v.get<std::int64_t>();
 }
 
 std::string ip_text(const codec::Ipv4Addr& a) {
@@ -169,16 +189,22 @@ void add_table(json& entries, Proxy& proxy, MappingTable& t, const std::string& 
   });
 }
 
-json read_json(const std::string& path) {
-  std::ifstream in(path);
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw SetupError(path + ": cannot open state file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+json parse_doc(const std::string& text, const std::string& name) {
   try {
-    json doc = json::parse(in);
+    json doc = json::parse(text);
     if (!doc.is_object() || doc.value("kind", "") != "sfc-mapping" || !doc.contains("entries"))
-      throw SetupError(path + ": not an sfcproxy-replay state file (kind sfc-mapping)");
+      throw SetupError(name + ": not an sfcproxy-replay state file (kind sfc-mapping)");
     return doc;
   } catch (const json::exception& e) {
-    throw SetupError(path + ": " + e.what());
+    throw SetupError(name + ": " + e.what());
   }
 }
 
@@ -226,21 +252,24 @@ void save_state(Proxy& proxy, const std::string& path, const std::string& input)
   f.commit();
 }
 
-ProxyConfig read_state_config(const std::string& path) {
-  const json doc = read_json(path);
+namespace {
+
+ProxyConfig config_from(const json& doc, const std::string& path) {
   const json& m = doc.value("meta", json::object());
   ProxyConfig pc;
   try {
     if (!parse_mode(m.at("mode").get<std::string>(), pc.mode.kind) ||
         !parse_granularity(m.at("per").get<std::string>(), pc.mode.per))
       throw SetupError(path + ": meta: unknown mode or granularity");
-    pc.mode.limit = m.at("limit").get<std::size_t>();
+    const std::string meta = path + ": meta.";
+    pc.mode.limit = whole(m.at("limit"), meta, "limit", MappingTable::kNil - 1);
     pc.mode.policy =
         m.value("full", "evict-oldest") == "refuse" ? FullPolicy::refuse : FullPolicy::evict_oldest;
     pc.mode.mac_base = mac_from(path, m.at("mac_base"), "meta.mac_base");
     pc.proxy_mac = mac_from(path, m.at("proxy_mac"), "meta.proxy_mac");
     pc.sf_mac = mac_from(path, m.at("sf_mac"), "meta.sf_mac");
-    pc.mode.s_tpid = m.value("s_tpid", std::uint16_t{0x88A8});
+    if (m.contains("s_tpid"))
+      pc.mode.s_tpid = static_cast<std::uint16_t>(whole(m["s_tpid"], meta, "s_tpid", 0xffff));
     pc.policy.forward_oam = m.value("forward_oam", false);
     if (m.contains("vxlan")) {
       const json& x = m["vxlan"];
@@ -250,44 +279,86 @@ ProxyConfig read_state_config(const std::string& path) {
         throw SetupError(path + ": meta.vxlan: not an IPv4 address");
       v.proxy_mac = mac_from(path, x.at("proxy_mac"), "meta.vxlan.proxy_mac");
       v.sf_mac = mac_from(path, x.at("sf_mac"), "meta.vxlan.sf_mac");
-      v.port = x.at("port").get<std::uint16_t>();
+      v.port = static_cast<std::uint16_t>(whole(x.at("port"), meta, "vxlan.port", 0xffff));
     }
     if (m.contains("nat")) pc.mode.nat = rules_from(path, m["nat"]);
     for (const auto& p : m.value("path_pairs", json::array())) {
-      unsigned f = 0, r = 0;
-      if (std::sscanf(p.get<std::string>().c_str(), "%u:%u", &f, &r) != 2)
-        throw SetupError(path + ": meta.path_pairs: expected FWD:REV");
+      const std::string t = p.get<std::string>();
+      std::uint32_t f = 0, r = 0;
+      const char* end = t.data() + t.size();
+      auto a = std::from_chars(t.data(), end, f);
+      auto b = a.ec == std::errc() && a.ptr != end && *a.ptr == ':'
+                   ? std::from_chars(a.ptr + 1, end, r)
+                   : std::from_chars_result{a.ptr, std::errc::invalid_argument};
+      if (b.ec != std::errc() || b.ptr != end || f >= (1u << 24) || r >= (1u << 24))
+        throw SetupError(meta + "path_pairs: expected FWD:REV (SPIs below 2^24): " + t);
       pc.path_pairs.emplace_back(f, r);
     }
+    if (std::string why = check_path_pairs(pc.path_pairs); !why.empty())
+      throw SetupError(meta + "path_pairs: " + why);
   } catch (const json::exception& e) {
     throw SetupError(path + ": meta: " + e.what());
   }
+  pc.mode.max_in_flight = 1;  // as phase 2 runs it: keys are already assigned
+  if (std::string why = check_mode_config(pc.mode); !why.empty()) throw SetupError(path + ": meta: " + why);
   return pc;
 }
 
-void load_state(Proxy& proxy, const std::string& path) {
-  const json doc = read_json(path);
+// An entry is restored only if it could have come from a packet: its NSH parses, and its SPI, SI and next
+// protocol are that header's; its tunnel offsets lie inside its outer header. A hand-edited or damaged
+// file is refused here, naming the entry, rather than restoring frames with a wrong or missing header.
+std::string check_entry(const Entry& e, ByteView nsh, ByteView outer) {
+  codec::NshView v;
+  if (const Outcome o = codec::parse_nsh(nsh, v); !o.ok()) return "nsh: " + std::string(o.name);
+  if (v.header.size() != nsh.size()) return "nsh: bytes after the header";
+  if (e.spi != v.spi || e.si != v.si || e.next_proto != v.next_proto)
+    return "spi, si and np must be the NSH's own (" + std::to_string(v.spi) + ", " + std::to_string(v.si) +
+           ", " + std::to_string(v.next_proto) + ")";
+  if (e.si == 0) return "si 0: such a packet is dropped, never mapped";
+  if (outer.size() > kMaxOuterLen) return "outer: longer than " + std::to_string(kMaxOuterLen) + " bytes";
+  const bool v4 = e.outer_ip_version == 4, v6 = e.outer_ip_version == 6;
+  if (e.outer_ip_version != 0 && !v4 && !v6) return "outer_offsets: IP version must be 0, 4 or 6";
+  if ((v4 || v6) && std::size_t{e.outer_ip_off} + (v4 ? 20u : 40u) > outer.size())
+    return "outer_offsets: the IP header lies outside the outer header";
+  if (e.outer_l4_proto != 0 && e.outer_l4_proto != 17 && e.outer_l4_proto != 47)
+    return "outer_offsets: the tunnel protocol must be 0, 17 (UDP) or 47 (GRE)";
+  if (e.outer_l4_proto != 0 &&
+      std::size_t{e.outer_l4_off} + (e.outer_l4_proto == 17 ? 8u : 4u) > outer.size())
+    return "outer_offsets: the tunnel header lies outside the outer header";
+  return {};
+}
+
+void entries_into(Proxy& proxy, const json& doc, const std::string& path) {
   std::size_t n = 0;
   try {
     for (const auto& j : doc.at("entries")) {
+      const std::string where = path + ": entry " + std::to_string(n) + ": ";
       const std::string table = j.at("table").get<std::string>();
+      const bool qinq = proxy.mode().table_count() > 1;
+      if (table != "keys" && table != "paths" && !(table == "qinq-outer" && qinq))
+        throw SetupError(where + "table " + table + ": not one of this mode's (keys, paths" +
+                         (qinq ? ", qinq-outer)" : ")"));
       MappingTable& t = table == "paths"        ? proxy.paths()
                         : table == "qinq-outer" ? proxy.mode().table_at(1)
                                                 : proxy.mode().table();
       Entry e;
       const auto& scope = j.at("scope");
-      for (std::size_t w = 0; w < e.scope.w.size() && w < scope.size(); ++w)
-        e.scope.w[w] = scope[w].get<std::uint64_t>();
-      e.spi = j.at("spi").get<std::uint32_t>();
-      e.si = j.at("si").get<std::uint8_t>();
-      e.side = j.at("side").get<std::string>() == "reverse" ? 1 : 0;
-      e.next_proto = j.at("np").get<std::uint8_t>();
-      e.aux = j.value("aux", 0u);
+      if (!scope.is_array() || scope.size() > e.scope.w.size())
+        throw SetupError(where + "scope: expected a list of at most 6 numbers");
+      for (std::size_t w = 0; w < scope.size(); ++w)
+        e.scope.w[w] = whole(scope[w], where, "scope", std::numeric_limits<std::uint64_t>::max());
+      e.spi = static_cast<std::uint32_t>(whole(j.at("spi"), where, "spi", 0xffffff));
+      e.si = static_cast<std::uint8_t>(whole(j.at("si"), where, "si", 255));
+      const std::string side = j.at("side").get<std::string>();
+      if (side != "forward" && side != "reverse") throw SetupError(where + "side: forward or reverse");
+      e.side = side == "reverse" ? 1 : 0;
+      e.next_proto = static_cast<std::uint8_t>(whole(j.at("np"), where, "np", 255));
+      if (j.contains("aux")) e.aux = static_cast<std::uint32_t>(whole(j["aux"], where, "aux", 0xffffffff));
       const auto& off = j.at("outer_offsets");
-      e.outer_ip_off = off.at(0).get<std::uint8_t>();
-      e.outer_l4_off = off.at(1).get<std::uint8_t>();
-      e.outer_ip_version = off.at(2).get<std::uint8_t>();
-      e.outer_l4_proto = off.at(3).get<std::uint8_t>();
+      e.outer_ip_off = static_cast<std::uint8_t>(whole(off.at(0), where, "outer_offsets", 255));
+      e.outer_l4_off = static_cast<std::uint8_t>(whole(off.at(1), where, "outer_offsets", 255));
+      e.outer_ip_version = static_cast<std::uint8_t>(whole(off.at(2), where, "outer_offsets", 255));
+      e.outer_l4_proto = static_cast<std::uint8_t>(whole(off.at(3), where, "outer_offsets", 255));
       if (j.contains("inner_macs") && j["inner_macs"].is_array()) {
         e.has_inner_macs = true;
         e.inner_dst = mac_from(path, j["inner_macs"].at(0), "inner_macs");
@@ -295,14 +366,30 @@ void load_state(Proxy& proxy, const std::string& path) {
       }
       const auto nsh = bytes_from(path, j.at("nsh"), "nsh");
       const auto outer = bytes_from(path, j.at("outer"), "outer");
-      e.nsh = nsh.empty() ? kNoHeader : proxy.nsh_store().intern(ByteView(nsh.data(), nsh.size()));
-      e.outer = outer.empty() && nsh.empty()
-                    ? kNoHeader
-                    : proxy.outer_store().intern(ByteView(outer.data(), outer.size()));
-      const auto index = j.at("index").get<std::uint32_t>();
-      if (!t.restore(index, e, j.value("last_ts_ns", std::int64_t{0})))
-        throw SetupError(path + ": entry " + std::to_string(n) + ": index " + std::to_string(index) +
-                         " out of range or used twice");
+      const ByteView nsh_view(nsh.data(), nsh.size()), outer_view(outer.data(), outer.size());
+      if (table == "qinq-outer") {  // outer VIDs: the headers live in the per-packet entries
+        if (!nsh.empty() || !outer.empty()) throw SetupError(where + "qinq-outer entries carry no headers");
+      } else if (std::string why = check_entry(e, nsh_view, outer_view); !why.empty()) {
+        throw SetupError(where + why);
+      } else {
+        e.nsh = proxy.nsh_store().intern(nsh_view);
+        e.outer = proxy.outer_store().intern(outer_view);
+      }
+      if (table != "qinq-outer" && (e.nsh == kNoHeader || e.outer == kNoHeader)) {
+        proxy.nsh_store().release(e.nsh);
+        proxy.outer_store().release(e.outer);
+        throw SetupError(where + "more distinct headers than the proxy keeps (" +
+                         std::to_string(proxy.nsh_store().capacity()) + ")");
+      }
+      const auto index =
+          static_cast<std::uint32_t>(whole(j.at("index"), where, "index", MappingTable::kNil - 1));
+      const std::int64_t last_ts =
+          j.contains("last_ts_ns") ? whole_signed(j["last_ts_ns"], where, "last_ts_ns") : 0;
+      if (!t.restore(index, e, last_ts)) {
+        proxy.nsh_store().release(e.nsh);
+        proxy.outer_store().release(e.outer);
+        throw SetupError(where + "index " + std::to_string(index) + " out of range or used twice");
+      }
       ++n;
     }
   } catch (const json::exception& e) {
@@ -311,6 +398,24 @@ void load_state(Proxy& proxy, const std::string& path) {
   for (std::size_t i = 0; i < proxy.mode().table_count(); ++i)
     proxy.mode().table_at(i).finish_restore();
   proxy.paths().finish_restore();
+}
+
+}  // namespace
+
+ProxyConfig read_state_config(const std::string& path) {
+  return config_from(parse_doc(read_text(path), path), path);
+}
+
+void load_state(Proxy& proxy, const std::string& path) {
+  entries_into(proxy, parse_doc(read_text(path), path), path);
+}
+
+ProxyConfig parse_state_config(const std::string& text, const std::string& name) {
+  return config_from(parse_doc(text, name), name);
+}
+
+void load_state_text(Proxy& proxy, const std::string& text, const std::string& name) {
+  entries_into(proxy, parse_doc(text, name), name);
 }
 
 }  // namespace pktmap::sfc

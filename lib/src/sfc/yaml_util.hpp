@@ -25,6 +25,12 @@ T scalar(const std::string& file, const YAML::Node& n, const std::string& key) {
   }
 }
 
+// A map key, which the files only ever use as a plain name.
+inline std::string key(const std::string& file, const YAML::Node& n, const std::string& where) {
+  if (!n.IsScalar()) fail(file, n, where, "a key must be a plain name");
+  return n.Scalar();
+}
+
 inline long bounded(const std::string& file, const YAML::Node& n, const std::string& key, long lo, long hi) {
   const long v = scalar<long>(file, n, key);
   if (v < lo || v > hi) fail(file, n, key, "must be in " + std::to_string(lo) + ".." + std::to_string(hi));
@@ -38,6 +44,26 @@ inline YAML::Node load(const std::string& file, const char* what) {
   } catch (const YAML::BadFile&) {
     throw SetupError(file + ": cannot read " + what);
   } catch (const YAML::ParserException& e) {
+    throw_yaml_error(file, e);
+  }
+}
+
+// The same for text already in memory; `name` stands for the file in messages.
+inline YAML::Node parse(const std::string& text, const std::string& name) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw_yaml_error(name, e);
+  }
+}
+
+// Runs a loader's walk over the document. The walk names file, line:column and key itself; this only keeps
+// a yaml-cpp exception it did not foresee from leaving without the file's name.
+template <class Fn>
+auto walk(const std::string& file, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const YAML::Exception& e) {
     throw_yaml_error(file, e);
   }
 }

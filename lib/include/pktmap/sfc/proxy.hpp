@@ -33,6 +33,9 @@ struct ProxyConfig {
   std::size_t path_capacity = 4096;     // paths remembered for reverse mapping
 };
 
+// Empty, or why the pairs cannot work (an SPI paired with itself, or in more than one pair).
+std::string check_path_pairs(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs);
+
 enum class SffVerdict : std::uint8_t {
   to_sf,            // the frame in to_sf goes to the SF
   relay_not_nsh,    // pass the input frame through unchanged

@@ -12,5 +12,7 @@ namespace pktmap::sfc {
 
 // Fills what the file sets into pc; throws SetupError "file:line:col: key: what".
 void load_proxy_config(const std::string& file, ProxyConfig& pc);
+// The same for YAML text already read; `name` stands for the file in messages.
+void parse_proxy_config(const std::string& text, const std::string& name, ProxyConfig& pc);
 
 }  // namespace pktmap::sfc

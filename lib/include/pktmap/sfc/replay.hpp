@@ -81,5 +81,8 @@ void save_state(Proxy& proxy, const std::string& path, const std::string& input)
 void load_state(Proxy& proxy, const std::string& path);
 // Mode settings saved in a state file (phase 2 takes them from there).
 ProxyConfig read_state_config(const std::string& path);
+// The same two for a state file's text already read; `name` stands for the file in messages.
+ProxyConfig parse_state_config(const std::string& text, const std::string& name);
+void load_state_text(Proxy& proxy, const std::string& text, const std::string& name);
 
 }  // namespace pktmap::sfc

@@ -50,6 +50,8 @@ struct SfModelConfig {
 
 // Throws SetupError naming file, line:column and key.
 SfModelConfig load_sf_model(const std::string& path);
+// The same for YAML text already read; `name` stands for the file in messages.
+SfModelConfig parse_sf_model(const std::string& text, const std::string& name);
 
 struct SfFrame {
   FrameBuffer buf;
