@@ -30,7 +30,9 @@ class Reader {
                  std::initializer_list<const char*> keys) const {
     if (!map.IsMap()) fail(map, where.empty() ? "(top level)" : where, "expected a mapping of keys");
     for (const auto& kv : map) {
-      auto k = kv.first.as<std::string>();
+      if (!kv.first.IsScalar())
+        fail(kv.first, where.empty() ? "(top level)" : where, "a key must be a plain name");
+      const std::string& k = kv.first.Scalar();
       bool found = false;
       for (const char* allowed : keys)
         found = found || k == allowed;
@@ -125,16 +127,7 @@ StatelessRule read_stateless(const Reader& rd, const YAML::Node& n) {
   return r;
 }
 
-}  // namespace
-
-ServerPolicy parse_server_policy(const std::string& yaml_text, const std::string& name) {
-  Reader rd(name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw_yaml_error(name, e);
-  }
+ServerPolicy policy_from(const Reader& rd, const YAML::Node& root) {
   ServerPolicy p;
   if (root.IsNull()) return p;
   rd.only_keys(root, "",
@@ -150,7 +143,8 @@ ServerPolicy parse_server_policy(const std::string& yaml_text, const std::string
     if (p.min_lifetime > p.max_lifetime) rd.fail(n, "lifetime", "min is larger than max");
   }
   if (auto n = root["protocols"]) {
-    if (!n.IsSequence()) rd.fail(n, "protocols", "expected a list such as [udp, tcp]");
+    if (!n.IsSequence() || n.size() == 0)
+      rd.fail(n, "protocols", "expected a non-empty list such as [udp, tcp]");
     p.protocols.clear();
     for (const auto& e : n) {
       auto proto = parse_protocol(rd.scalar(e, "protocols"));
@@ -207,6 +201,21 @@ ServerPolicy parse_server_policy(const std::string& yaml_text, const std::string
       p.stateless.push_back(read_stateless(rd, e));
   }
   return p;
+}
+
+}  // namespace
+
+ServerPolicy parse_server_policy(const std::string& yaml_text, const std::string& name) {
+  Reader rd(name);
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+    // The walk names line:column and key itself; this keeps any yaml-cpp exception it did not foresee
+    // from leaving without the file's name.
+    return policy_from(rd, root);
+  } catch (const YAML::Exception& e) {
+    throw_yaml_error(name, e);
+  }
 }
 
 ServerPolicy load_server_policy(const std::string& path) {

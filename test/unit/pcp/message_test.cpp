@@ -131,4 +131,8 @@ stateless:
   CHECK(err("stateless:\n  - external_address: 192.0.2.5\n").find("stateless[].clients: missing") !=
         std::string::npos);
   CHECK(err("a: [\n").rfind("cgn.yaml:", 0) == 0);
+  // Found by fuzz_server_policy: a key that is a list left as yaml-cpp's "bad conversion", without the file.
+  CHECK(err("[a]: 1\n") == "cgn.yaml:1:1: (top level): a key must be a plain name");
+  CHECK(err("port_set: {{a: 1}: 2}\n") == "cgn.yaml:1:12: port_set: a key must be a plain name");
+  CHECK(err("protocols: []\n") == "cgn.yaml:1:12: protocols: expected a non-empty list such as [udp, tcp]");
 }
