@@ -35,22 +35,17 @@ int port(const std::string& file, const YAML::Node& n, const std::string& key, i
 
 }  // namespace
 
-PortalConfig load_portal_config(const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw SetupError(path + ": cannot read");
-  } catch (const YAML::ParserException& e) {
-    throw_yaml_error(path, e);
-  }
+namespace {
+
+// `path` names the file in messages; relative certificate paths are taken from `dir`.
+PortalConfig portal_from(const std::string& path, const YAML::Node& root, const std::filesystem::path& dir) {
   PortalConfig c;
   if (!root || root.IsNull()) return c;
   if (!root.IsMap()) throw SetupError(path + ": expected a mapping of settings");
-  auto dir = std::filesystem::path(path).parent_path();
   auto rel = [&](const std::string& p) { return p.empty() || p[0] == '/' ? p : (dir / p).string(); };
   for (const auto& kv : root) {
-    auto key = kv.first.as<std::string>();
+    if (!kv.first.IsScalar()) fail(path, kv.first, "(top)", "a key must be a plain name");
+    const std::string& key = kv.first.Scalar();
     const auto& v = kv.second;
     if (key == "hostname") {
       c.hostname = get<std::string>(path, v, key);
@@ -99,6 +94,39 @@ PortalConfig load_portal_config(const std::string& path) {
   if (c.cert_file.empty() != c.key_file.empty())
     throw SetupError(path + ": give both cert and key, or neither");
   return c;
+}
+
+}  // namespace
+
+PortalConfig load_portal_config(const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw SetupError(path + ": cannot read");
+  } catch (const YAML::ParserException& e) {
+    throw_yaml_error(path, e);
+  }
+  try {
+    return portal_from(path, root, std::filesystem::path(path).parent_path());
+  } catch (const YAML::Exception& e) {  // one the walk did not foresee still names the file
+    throw_yaml_error(path, e);
+  }
+}
+
+PortalConfig parse_portal_config(const std::string& yaml_text, const std::string& name,
+                                 const std::string& dir) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    throw_yaml_error(name, e);
+  }
+  try {
+    return portal_from(name, root, dir);
+  } catch (const YAML::Exception& e) {
+    throw_yaml_error(name, e);
+  }
 }
 
 }  // namespace pktmap::capport

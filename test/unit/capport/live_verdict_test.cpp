@@ -138,6 +138,11 @@ TEST_CASE("portal config: values, relative paths and located errors") {
   CHECK_THROWS_WITH(load_portal_config(write("colour: blue\n")), Catch::Contains("colour: unknown key"));
   CHECK_THROWS_WITH(load_portal_config(write("api_behaviour: rude\n")), Catch::Contains("one of normal"));
   CHECK_THROWS_WITH(load_portal_config(write("cert: c.pem\n")), Catch::Contains("both cert and key"));
+  // A key that is a list was yaml-cpp's "bad conversion" without the file's name (fuzz_portal_config).
+  CHECK_THROWS_WITH(parse_portal_config("[a]: 1\n", "portal.yaml", "/etc"),
+                    "portal.yaml:1:1: (top): a key must be a plain name");
+  CHECK(parse_portal_config("cert: c.pem\nkey: k.pem\n", "portal.yaml", "/etc/p").cert_file ==
+        "/etc/p/c.pem");
   std::filesystem::remove_all(dir);
 }
 

@@ -38,6 +38,10 @@ struct PortalConfig {
 // Reads a YAML config (keys as in PortalConfig; cert/key paths relative to the file). Throws SetupError
 // naming the file, line:column and key.
 PortalConfig load_portal_config(const std::string& path);
+// The same for YAML text already read: `name` stands for the file in messages, and relative certificate
+// paths are taken from `dir`.
+PortalConfig parse_portal_config(const std::string& yaml_text, const std::string& name,
+                                 const std::string& dir);
 
 class PortalServer {
  public:
