@@ -95,9 +95,8 @@ int usage_error(const std::string& msg) {
 
 bool parse_pairs(const std::vector<std::string>& in, sfc::ProxyConfig& pc, std::string& why) {
   for (const auto& p : in) {
-    unsigned f = 0, r = 0;
-    char tail = 0;
-    if (std::sscanf(p.c_str(), "%u:%u%c", &f, &r, &tail) != 2 || f > 0xFFFFFF || r > 0xFFFFFF) {
+    std::uint32_t f = 0, r = 0;
+    if (!sfc::parse_path_pair(p, f, r)) {
       why = "--pair " + p + ": expected FWD_SPI:REV_SPI (24-bit SPIs)";
       return false;
     }

@@ -1,6 +1,7 @@
 #include "pktmap/sfc/proxy.hpp"
 
 #include <array>
+#include <charconv>
 #include <cstring>
 #include <new>
 #include <unordered_set>
@@ -21,6 +22,18 @@ std::uint16_t ethertype_for(std::uint8_t np) {
                                      : codec::ethertype::mpls;
 }
 }  // namespace
+
+bool parse_path_pair(std::string_view text, std::uint32_t& fwd, std::uint32_t& rev) {
+  while (!text.empty() && text.front() == ' ')  // "--pair 1:2, 3:4" splits into "1:2" and " 3:4"
+    text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ')
+    text.remove_suffix(1);
+  const char* end = text.data() + text.size();
+  const auto a = std::from_chars(text.data(), end, fwd);
+  if (a.ec != std::errc() || a.ptr == end || *a.ptr != ':') return false;
+  const auto b = std::from_chars(a.ptr + 1, end, rev);
+  return b.ec == std::errc() && b.ptr == end && fwd <= 0xFFFFFF && rev <= 0xFFFFFF;
+}
 
 std::string check_path_pairs(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs) {
   std::unordered_set<std::uint32_t> seen;

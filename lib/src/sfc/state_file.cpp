@@ -1,6 +1,5 @@
 // sfcproxy-replay state files (--state-out / --state-in, readable by mapdump --state): the mode settings in
 // "meta" and every live table entry with its interned headers as hex. Set-up path only (nlohmann::json).
-#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <limits>
@@ -285,12 +284,7 @@ ProxyConfig config_from(const json& doc, const std::string& path) {
     for (const auto& p : m.value("path_pairs", json::array())) {
       const std::string t = p.get<std::string>();
       std::uint32_t f = 0, r = 0;
-      const char* end = t.data() + t.size();
-      auto a = std::from_chars(t.data(), end, f);
-      auto b = a.ec == std::errc() && a.ptr != end && *a.ptr == ':'
-                   ? std::from_chars(a.ptr + 1, end, r)
-                   : std::from_chars_result{a.ptr, std::errc::invalid_argument};
-      if (b.ec != std::errc() || b.ptr != end || f >= (1u << 24) || r >= (1u << 24))
+      if (!parse_path_pair(t, f, r))
         throw SetupError(meta + "path_pairs: expected FWD:REV (SPIs below 2^24): " + t);
       pc.path_pairs.emplace_back(f, r);
     }

@@ -119,3 +119,19 @@ TEST_CASE("State file: settings the proxy would refuse name the file", "[sfc]") 
   CHECK(error_of([] { (void)parse_state_config(vlan_state("", R"(, "limit": 5000)"), "s.json"); }) ==
         "s.json: meta: vlan has 4094 keys (VIDs 1..4094): --limit at most 4094");
 }
+
+TEST_CASE("Path pairs: two 24-bit SPIs, nothing that wraps", "[sfc]") {
+  std::uint32_t f = 0, r = 0;
+  CHECK(parse_path_pair("101:201", f, r));
+  CHECK((f == 101 && r == 201));
+  CHECK(parse_path_pair(" 16777215:0 ", f, r));
+  CHECK(f == 16777215);
+  // sscanf("%u") took 4294967297 as 1 on this platform: a pair the user never wrote.
+  CHECK_FALSE(parse_path_pair("4294967297:2", f, r));
+  CHECK_FALSE(parse_path_pair("16777216:1", f, r));
+  CHECK_FALSE(parse_path_pair("1:2x", f, r));
+  CHECK_FALSE(parse_path_pair("1:", f, r));
+  CHECK_FALSE(parse_path_pair("-1:2", f, r));
+  CHECK(check_path_pairs({{1, 2}, {3, 4}}).empty());
+  CHECK(check_path_pairs({{1, 2}, {2, 3}}) == "path pair 2:3: each SPI may appear in one pair only");
+}

@@ -33,6 +33,8 @@ struct ProxyConfig {
   std::size_t path_capacity = 4096;     // paths remembered for reverse mapping
 };
 
+// "FWD:REV", two 24-bit SPIs (--pair, and the state file's path_pairs). False for anything else.
+bool parse_path_pair(std::string_view text, std::uint32_t& fwd, std::uint32_t& rev);
 // Empty, or why the pairs cannot work (an SPI paired with itself, or in more than one pair).
 std::string check_path_pairs(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs);
 
