@@ -9,6 +9,7 @@
 #include "pktmap/codec/ipv4.hpp"
 #include "pktmap/codec/ipv6.hpp"
 #include "pktmap/error.hpp"
+#include "pktmap/text_file.hpp"
 #include "pktmap/yaml_error.hpp"
 
 namespace pktmap::capport {
@@ -340,34 +341,13 @@ EnforceConfig from_root(const Ctx& c, const YAML::Node& root) {
 
 EnforceConfig parse_enforce_config(const std::string& yaml_text, const std::string& name) {
   Ctx c{name};
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::ParserException& e) {
-    throw_yaml_error(name, e);
-  }
-  try {
-    return from_root(c, root);
-  } catch (const YAML::Exception& e) {
-    throw_yaml_error(name, e);
-  }
+  return parse_yaml(yaml_text, name, [&](const YAML::Node& root) { return from_root(c, root); });
 }
 
 EnforceConfig load_enforce_config(const std::string& path) {
-  Ctx c{path};
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw SetupError(path + ": cannot read");
-  } catch (const YAML::ParserException& e) {
-    throw_yaml_error(path, e);
-  }
-  try {
-    return from_root(c, root);
-  } catch (const YAML::Exception& e) {
-    throw_yaml_error(path, e);
-  }
+  const auto text = read_text_file(path);
+  if (!text) throw SetupError(path + ": cannot read");
+  return parse_enforce_config(*text, path);
 }
 
 }  // namespace pktmap::capport

@@ -5,6 +5,7 @@
 
 #include "pktmap/capport/portal_server.hpp"
 #include "pktmap/error.hpp"
+#include "pktmap/text_file.hpp"
 #include "pktmap/yaml_error.hpp"
 
 namespace pktmap::capport {
@@ -98,35 +99,15 @@ PortalConfig portal_from(const std::string& path, const YAML::Node& root, const 
 
 }  // namespace
 
-PortalConfig load_portal_config(const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw SetupError(path + ": cannot read");
-  } catch (const YAML::ParserException& e) {
-    throw_yaml_error(path, e);
-  }
-  try {
-    return portal_from(path, root, std::filesystem::path(path).parent_path());
-  } catch (const YAML::Exception& e) {  // one the walk did not foresee still names the file
-    throw_yaml_error(path, e);
-  }
-}
-
 PortalConfig parse_portal_config(const std::string& yaml_text, const std::string& name,
                                  const std::string& dir) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::ParserException& e) {
-    throw_yaml_error(name, e);
-  }
-  try {
-    return portal_from(name, root, dir);
-  } catch (const YAML::Exception& e) {
-    throw_yaml_error(name, e);
-  }
+  return parse_yaml(yaml_text, name, [&](const YAML::Node& root) { return portal_from(name, root, dir); });
+}
+
+PortalConfig load_portal_config(const std::string& path) {
+  const auto text = read_text_file(path);
+  if (!text) throw SetupError(path + ": cannot read");
+  return parse_portal_config(*text, path, std::filesystem::path(path).parent_path().string());
 }
 
 }  // namespace pktmap::capport

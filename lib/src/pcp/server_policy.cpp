@@ -3,11 +3,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
-#include <fstream>
 #include <sstream>
 
 #include "pktmap/error.hpp"
 #include "pktmap/pcp/message.hpp"
+#include "pktmap/text_file.hpp"
 #include "pktmap/yaml_error.hpp"
 
 namespace pktmap::pcp {
@@ -206,24 +206,14 @@ ServerPolicy policy_from(const Reader& rd, const YAML::Node& root) {
 }  // namespace
 
 ServerPolicy parse_server_policy(const std::string& yaml_text, const std::string& name) {
-  Reader rd(name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-    // The walk names line:column and key itself; this keeps any yaml-cpp exception it did not foresee
-    // from leaving without the file's name.
-    return policy_from(rd, root);
-  } catch (const YAML::Exception& e) {
-    throw_yaml_error(name, e);
-  }
+  const Reader rd(name);
+  return parse_yaml(yaml_text, name, [&](const YAML::Node& root) { return policy_from(rd, root); });
 }
 
 ServerPolicy load_server_policy(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw SetupError(path + ": cannot open policy file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_server_policy(ss.str(), path);
+  const auto text = read_text_file(path);
+  if (!text) throw SetupError(path + ": cannot open policy file");
+  return parse_server_policy(*text, path);
 }
 
 }  // namespace pktmap::pcp

@@ -4,6 +4,7 @@
 
 #include "pktmap/codec/ipv4.hpp"
 #include "pktmap/sfc/proxy_config.hpp"
+#include "pktmap/text_file.hpp"
 #include "yaml_util.hpp"
 
 namespace pktmap::sfc {
@@ -108,13 +109,13 @@ void config_from_root(const std::string& file, const YAML::Node& root, ProxyConf
 }  // namespace
 
 void load_proxy_config(const std::string& file, ProxyConfig& pc) {
-  const YAML::Node root = yaml::load(file, "proxy configuration");
-  yaml::walk(file, [&] { config_from_root(file, root, pc); });
+  const auto text = read_text_file(file);
+  if (!text) throw SetupError(file + ": cannot read proxy configuration");
+  parse_proxy_config(*text, file, pc);
 }
 
 void parse_proxy_config(const std::string& text, const std::string& name, ProxyConfig& pc) {
-  const YAML::Node root = yaml::parse(text, name);
-  yaml::walk(name, [&] { config_from_root(name, root, pc); });
+  parse_yaml(text, name, [&](const YAML::Node& root) { config_from_root(name, root, pc); });
 }
 
 }  // namespace pktmap::sfc

@@ -24,7 +24,7 @@ std::uint16_t ethertype_for(std::uint8_t np) {
 }  // namespace
 
 bool parse_path_pair(std::string_view text, std::uint32_t& fwd, std::uint32_t& rev) {
-  while (!text.empty() && text.front() == ' ')  // "--pair 1:2, 3:4" splits into "1:2" and " 3:4"
+  while (!text.empty() && text.front() == ' ')  // spaces around the pair, which sscanf skipped too
     text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ')
     text.remove_suffix(1);

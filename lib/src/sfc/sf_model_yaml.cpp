@@ -3,6 +3,7 @@
 
 #include "pktmap/error.hpp"
 #include "pktmap/sfc/sf_model.hpp"
+#include "pktmap/text_file.hpp"
 #include "yaml_util.hpp"
 
 namespace pktmap::sfc {
@@ -104,13 +105,13 @@ SfModelConfig from_root(const std::string& file, const YAML::Node& root) {
 }  // namespace
 
 SfModelConfig load_sf_model(const std::string& file) {
-  const YAML::Node root = yaml::load(file, "SF model");
-  return yaml::walk(file, [&] { return from_root(file, root); });
+  const auto text = read_text_file(file);
+  if (!text) throw SetupError(file + ": cannot read SF model");
+  return parse_sf_model(*text, file);
 }
 
 SfModelConfig parse_sf_model(const std::string& text, const std::string& name) {
-  const YAML::Node root = yaml::parse(text, name);
-  return yaml::walk(name, [&] { return from_root(name, root); });
+  return parse_yaml(text, name, [&](const YAML::Node& root) { return from_root(name, root); });
 }
 
 }  // namespace pktmap::sfc

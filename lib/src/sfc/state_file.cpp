@@ -1,16 +1,15 @@
 // sfcproxy-replay state files (--state-out / --state-in, readable by mapdump --state): the mode settings in
 // "meta" and every live table entry with its interned headers as hex. Set-up path only (nlohmann::json).
 #include <cstdio>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "pktmap/codec/ipv4.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/pcapio/pcap_writer.hpp"
 #include "pktmap/sfc/nsh_locate.hpp"
 #include "pktmap/sfc/replay.hpp"
+#include "pktmap/text_file.hpp"
 #include "pktmap/wire/hex.hpp"
 
 namespace pktmap::sfc {
@@ -189,11 +188,9 @@ void add_table(json& entries, Proxy& proxy, MappingTable& t, const std::string& 
 }
 
 std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SetupError(path + ": cannot open state file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  auto text = read_text_file(path);
+  if (!text) throw SetupError(path + ": cannot open state file");
+  return std::move(*text);
 }
 
 json parse_doc(const std::string& text, const std::string& name) {
@@ -326,7 +323,8 @@ void entries_into(Proxy& proxy, const json& doc, const std::string& path) {
   std::size_t n = 0;
   try {
     for (const auto& j : doc.at("entries")) {
-      const std::string where = path + ": entry " + std::to_string(n) + ": ";
+      const std::string entry = path + ": entry " + std::to_string(n);
+      const std::string where = entry + ": ";
       const std::string table = j.at("table").get<std::string>();
       const bool qinq = proxy.mode().table_count() > 1;
       if (table != "keys" && table != "paths" && !(table == "qinq-outer" && qinq))
@@ -355,11 +353,11 @@ void entries_into(Proxy& proxy, const json& doc, const std::string& path) {
       e.outer_l4_proto = static_cast<std::uint8_t>(whole(off.at(3), where, "outer_offsets", 255));
       if (j.contains("inner_macs") && j["inner_macs"].is_array()) {
         e.has_inner_macs = true;
-        e.inner_dst = mac_from(path, j["inner_macs"].at(0), "inner_macs");
-        e.inner_src = mac_from(path, j["inner_macs"].at(1), "inner_macs");
+        e.inner_dst = mac_from(entry, j["inner_macs"].at(0), "inner_macs");
+        e.inner_src = mac_from(entry, j["inner_macs"].at(1), "inner_macs");
       }
-      const auto nsh = bytes_from(path, j.at("nsh"), "nsh");
-      const auto outer = bytes_from(path, j.at("outer"), "outer");
+      const auto nsh = bytes_from(entry, j.at("nsh"), "nsh");
+      const auto outer = bytes_from(entry, j.at("outer"), "outer");
       const ByteView nsh_view(nsh.data(), nsh.size()), outer_view(outer.data(), outer.size());
       if (table == "qinq-outer") {  // outer VIDs: the headers live in the per-packet entries
         if (!nsh.empty() || !outer.empty()) throw SetupError(where + "qinq-outer entries carry no headers");

@@ -37,35 +37,4 @@ inline long bounded(const std::string& file, const YAML::Node& n, const std::str
   return v;
 }
 
-// Loads a file, turning yaml-cpp's errors into "file:line:col: what".
-inline YAML::Node load(const std::string& file, const char* what) {
-  try {
-    return YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw SetupError(file + ": cannot read " + what);
-  } catch (const YAML::ParserException& e) {
-    throw_yaml_error(file, e);
-  }
-}
-
-// The same for text already in memory; `name` stands for the file in messages.
-inline YAML::Node parse(const std::string& text, const std::string& name) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw_yaml_error(name, e);
-  }
-}
-
-// Runs a loader's walk over the document. The walk names file, line:column and key itself; this only keeps
-// a yaml-cpp exception it did not foresee from leaving without the file's name.
-template <class Fn>
-auto walk(const std::string& file, Fn&& fn) {
-  try {
-    return fn();
-  } catch (const YAML::Exception& e) {
-    throw_yaml_error(file, e);
-  }
-}
-
 }  // namespace pktmap::sfc::yaml

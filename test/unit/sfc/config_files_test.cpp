@@ -100,6 +100,9 @@ TEST_CASE("State file: an entry whose fields disagree with its NSH is refused by
   CHECK(load_error(vlan_state(R"(, "spi": 202)")) ==
         "s.json: entry 0: spi, si and np must be the NSH's own (201, 250, 1)");
   CHECK(load_error(vlan_state(R"(, "nsh": "0fc6")")) == "s.json: entry 0: nsh: nsh_truncated");
+  CHECK(load_error(vlan_state(R"(, "nsh": "0fc6zz")")) == "s.json: entry 0: nsh: not hex");
+  CHECK(load_error(vlan_state(R"(, "inner_macs": ["02:00:00:00:00:01", 7])")) ==
+        "s.json: entry 0: inner_macs: not a MAC address");
   CHECK(load_error(vlan_state(R"(, "table": "qinq-outer")")) ==
         "s.json: entry 0: table qinq-outer: not one of this mode's (keys, paths)");
   CHECK(load_error(vlan_state(R"(, "side": "sideways")")) == "s.json: entry 0: side: forward or reverse");
