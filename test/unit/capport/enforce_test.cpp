@@ -158,6 +158,10 @@ TEST_CASE("enforce config: errors name the file, line:column and key") {
             .find("give mac, ip or both") != std::string::npos);
   CHECK(setup_error("hostname: x\n").find("no enforce: section") != std::string::npos);
   CHECK(setup_error("enforce: [\n").find("p.yaml:") == 0);
+  // A key given as a list named the file and place, but only as yaml-cpp's "bad conversion".
+  CHECK(setup_error("enforce:\n  client_networks: 10.0.0.0/8\n  notify: {[a]: 1}\n") ==
+        "p.yaml:3:12: notify: a key must be a plain name");
+  CHECK(setup_error("[a]: 1\n") == "p.yaml:1:1: (top): a key must be a plain name");
 }
 
 TEST_CASE("enforce decision: who passes, who is blocked, what is answered") {
