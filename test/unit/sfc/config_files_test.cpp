@@ -138,3 +138,11 @@ TEST_CASE("Path pairs: two 24-bit SPIs, nothing that wraps", "[sfc]") {
   CHECK(check_path_pairs({{1, 2}, {3, 4}}).empty());
   CHECK(check_path_pairs({{1, 2}, {2, 3}}) == "path pair 2:3: each SPI may appear in one pair only");
 }
+
+TEST_CASE("Files: a directory is not an empty file", "[sfc]") {
+  // Read through read_text_file: a directory opens, then fails its first read.
+  CHECK(error_of([] { (void)load_sf_model("/"); }) == "/: cannot read SF model");
+  CHECK(error_of([] { (void)read_state_config("/"); }) == "/: cannot open state file");
+  ProxyConfig pc;
+  CHECK(error_of([&] { load_proxy_config("/", pc); }) == "/: cannot read proxy configuration");
+}
