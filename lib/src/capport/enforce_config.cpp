@@ -65,9 +65,7 @@ struct Ctx {
 };
 
 [[noreturn]] void fail(const Ctx& c, const YAML::Node& n, const std::string& key, const std::string& why) {
-  auto m = n.Mark();
-  throw SetupError(c.file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " +
-                   key + ": " + why);
+  throw_yaml_error_at(c.file, n, key, why);
 }
 
 template <class T>
@@ -78,12 +76,6 @@ T get(const Ctx& c, const YAML::Node& n, const std::string& key) {
   } catch (const YAML::Exception&) {
     fail(c, n, key, "wrong type");
   }
-}
-
-// A mapping key: the file only ever uses plain names.
-std::string key_of(const Ctx& c, const YAML::Node& n, const std::string& where) {
-  if (!n.IsScalar()) fail(c, n, where, "a key must be a plain name");
-  return n.Scalar();
 }
 
 std::vector<YAML::Node> items(const Ctx& c, const YAML::Node& n, const std::string& key) {
@@ -158,7 +150,7 @@ GardenEntry garden_entry(const Ctx& c, const YAML::Node& n) {
   if (!n.IsMap()) fail(c, n, "walled_garden", "expected an address, a prefix or {net, proto, ports}");
   bool has_net = false;
   for (const auto& kv : n) {
-    auto key = "walled_garden." + key_of(c, kv.first, "walled_garden");
+    auto key = "walled_garden." + yaml_key(c.file, kv.first, "walled_garden");
     const auto& v = kv.second;
     if (key == "walled_garden.net") {
       g.net = prefix(c, v, key);
@@ -189,7 +181,7 @@ AllowedClient allowed_client(const Ctx& c, const YAML::Node& n) {
   if (!n.IsMap()) fail(c, n, "allowed", "expected {mac, ip, from, until}");
   AllowedClient a;
   for (const auto& kv : n) {
-    auto key = "allowed." + key_of(c, kv.first, "allowed");
+    auto key = "allowed." + yaml_key(c.file, kv.first, "allowed");
     const auto& v = kv.second;
     if (key == "allowed.mac") {
       a.mac = mac(c, v, key);
@@ -223,7 +215,7 @@ std::string url(const Ctx& c, const YAML::Node& n, const std::string& key) {
 void notify(const Ctx& c, const YAML::Node& n, EnforceConfig& e) {
   if (!n.IsMap()) fail(c, n, "notify", "expected {rate, burst, quote}");
   for (const auto& kv : n) {
-    auto key = "notify." + key_of(c, kv.first, "notify");
+    auto key = "notify." + yaml_key(c.file, kv.first, "notify");
     const auto& v = kv.second;
     if (key == "notify.rate") {
       e.notify_rate = get<double>(c, v, key);
@@ -249,7 +241,7 @@ void enforce_section(const Ctx& c, const YAML::Node& sec, EnforceConfig& e) {
   if (!sec.IsMap()) fail(c, sec, "enforce", "expected a mapping of settings");
   bool has_clients = false;
   for (const auto& kv : sec) {
-    auto key = key_of(c, kv.first, "enforce");
+    auto key = yaml_key(c.file, kv.first, "enforce");
     const auto& v = kv.second;
     if (key == "client_networks") {
       for (const auto& i : items(c, v, key))
@@ -261,7 +253,7 @@ void enforce_section(const Ctx& c, const YAML::Node& sec, EnforceConfig& e) {
     } else if (key == "gateway") {
       if (!v.IsMap()) fail(c, v, key, "expected {ipv4, ipv6}");
       for (const auto& g : v) {
-        auto gk = "gateway." + key_of(c, g.first, "gateway");
+        auto gk = "gateway." + yaml_key(c.file, g.first, "gateway");
         auto text = get<std::string>(c, g.second, gk);
         if (gk == "gateway.ipv4") {
           if (!codec::parse_ipv4_addr(text, e.gateway_v4)) fail(c, g.second, gk, "not an IPv4 address");
@@ -292,7 +284,7 @@ void enforce_section(const Ctx& c, const YAML::Node& sec, EnforceConfig& e) {
     } else if (key == "redirect") {
       if (!v.IsMap()) fail(c, v, key, "expected {status}");
       for (const auto& r : v) {
-        auto rk = "redirect." + key_of(c, r.first, "redirect");
+        auto rk = "redirect." + yaml_key(c.file, r.first, "redirect");
         if (rk != "redirect.status") fail(c, r.first, rk, "unknown key (status)");
         e.redirect_status = get<int>(c, r.second, rk);
         if (e.redirect_status != 302 && e.redirect_status != 303 && e.redirect_status != 307 &&
@@ -319,7 +311,7 @@ EnforceConfig from_root(const Ctx& c, const YAML::Node& root) {
   const YAML::Node* section = nullptr;
   YAML::Node sec;
   for (const auto& kv : root) {
-    auto key = key_of(c, kv.first, "(top)");
+    auto key = yaml_key(c.file, kv.first, "(top)");
     if (key == "hostname") hostname = get<std::string>(c, kv.second, key);
     if (key == "https_port") https_port = get<int>(c, kv.second, key);
     if (key == "session_seconds") {

@@ -14,9 +14,7 @@ namespace {
 
 [[noreturn]] void fail(const std::string& file, const YAML::Node& n, const std::string& key,
                        const std::string& why) {
-  auto m = n.Mark();
-  throw SetupError(file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " + key +
-                   ": " + why);
+  throw_yaml_error_at(file, n, key, why);
 }
 
 template <class T>
@@ -45,8 +43,7 @@ PortalConfig portal_from(const std::string& path, const YAML::Node& root, const 
   if (!root.IsMap()) throw SetupError(path + ": expected a mapping of settings");
   auto rel = [&](const std::string& p) { return p.empty() || p[0] == '/' ? p : (dir / p).string(); };
   for (const auto& kv : root) {
-    if (!kv.first.IsScalar()) fail(path, kv.first, "(top)", "a key must be a plain name");
-    const std::string& key = kv.first.Scalar();
+    const std::string key = yaml_key(path, kv.first, "(top)");
     const auto& v = kv.second;
     if (key == "hostname") {
       c.hostname = get<std::string>(path, v, key);

@@ -30,9 +30,7 @@ class Reader {
                  std::initializer_list<const char*> keys) const {
     if (!map.IsMap()) fail(map, where.empty() ? "(top level)" : where, "expected a mapping of keys");
     for (const auto& kv : map) {
-      if (!kv.first.IsScalar())
-        fail(kv.first, where.empty() ? "(top level)" : where, "a key must be a plain name");
-      const std::string& k = kv.first.Scalar();
+      const std::string k = yaml_key(name_, kv.first, where.empty() ? "(top level)" : where);
       bool found = false;
       for (const char* allowed : keys)
         found = found || k == allowed;

@@ -19,7 +19,7 @@ void rule_fields(const std::string& file, const YAML::Node& m, const std::string
   if (!m.IsMap())
     fail(file, m, where, "expected a map of src, dst, sport, dport" + std::string(match ? ", proto" : ""));
   for (const auto& kv : m) {
-    const auto k = yaml::key(file, kv.first, where);
+    const auto k = yaml_key(file, kv.first, where);
     const std::string key = where + "." + k;
     const auto text = scalar<std::string>(file, kv.second, key);
     std::string why;
@@ -53,7 +53,7 @@ NatRules parse_nat_rules(const std::string& file, const YAML::Node& list) {
     NatRule r;
     bool has_rewrite = false;
     for (const auto& kv : n) {
-      const auto k = yaml::key(file, kv.first, where);
+      const auto k = yaml_key(file, kv.first, where);
       if (k == "match") {
         rule_fields(file, kv.second, where + ".match", r, true);
       } else if (k == "rewrite") {
@@ -76,7 +76,7 @@ void config_from_root(const std::string& file, const YAML::Node& root, ProxyConf
   if (root.IsNull()) return;
   if (!root.IsMap()) fail(file, root, "(top)", "expected a map (vxlan, nat)");
   for (const auto& kv : root) {
-    const auto key = yaml::key(file, kv.first, "(top)");
+    const auto key = yaml_key(file, kv.first, "(top)");
     const YAML::Node& v = kv.second;
     if (key == "nat") {
       pc.mode.nat = std::make_shared<const NatRules>(parse_nat_rules(file, v));
@@ -84,7 +84,7 @@ void config_from_root(const std::string& file, const YAML::Node& root, ProxyConf
       if (!v.IsMap()) fail(file, v, key, "expected {proxy_ip, sf_ip, sf_mac, proxy_mac, port}");
       VxlanConfig& x = pc.mode.vxlan;
       for (const auto& f : v) {
-        const auto k = yaml::key(file, f.first, key);
+        const auto k = yaml_key(file, f.first, key);
         const std::string name = "vxlan." + k;
         const auto text = scalar<std::string>(file, f.second, name);
         if (k == "proxy_ip" || k == "sf_ip") {

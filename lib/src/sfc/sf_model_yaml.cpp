@@ -18,7 +18,7 @@ FlowMatch flow_match(const std::string& file, const YAML::Node& n, const std::st
   FlowMatch m;
   if (!n.IsMap()) fail(file, n, key, "expected a map like {proto: tcp, dport: 23}");
   for (const auto& kv : n) {
-    const auto k = yaml::key(file, kv.first, key);
+    const auto k = yaml_key(file, kv.first, key);
     if (k == "proto") {
       const auto v = scalar<std::string>(file, kv.second, key + ".proto");
       m.proto = v == "tcp"   ? 6
@@ -46,14 +46,14 @@ SfModelConfig from_root(const std::string& file, const YAML::Node& root) {
   if (root.IsNull()) return c;
   if (!root.IsMap()) fail(file, root, "(top)", "expected a map of behaviours");
   for (const auto& kv : root) {
-    const auto key = yaml::key(file, kv.first, "(top)");
+    const auto key = yaml_key(file, kv.first, "(top)");
     const YAML::Node& v = kv.second;
     if (key == "seed") {
       c.seed = scalar<std::uint64_t>(file, v, key);
     } else if (key == "drop") {
       if (!v.IsMap()) fail(file, v, key, "expected {probability: P, per: packet|flow, match: [...]}");
       for (const auto& d : v) {
-        const auto k = yaml::key(file, d.first, key);
+        const auto k = yaml_key(file, d.first, key);
         if (k == "probability") {
           c.drop_probability = scalar<double>(file, d.second, "drop.probability");
           if (c.drop_probability < 0 || c.drop_probability > 1)

@@ -359,6 +359,14 @@ void entries_into(Proxy& proxy, const json& doc, const std::string& path) {
       const auto nsh = bytes_from(entry, j.at("nsh"), "nsh");
       const auto outer = bytes_from(entry, j.at("outer"), "outer");
       const ByteView nsh_view(nsh.data(), nsh.size()), outer_view(outer.data(), outer.size());
+      const auto index =
+          static_cast<std::uint32_t>(whole(j.at("index"), where, "index", MappingTable::kNil - 1));
+      const std::int64_t last_ts =
+          j.contains("last_ts_ns") ? whole_signed(j["last_ts_ns"], where, "last_ts_ns") : 0;
+      // Everything is checked before a header is interned. (A load that fails leaves the proxy half
+      // restored; the callers discard it.)
+      if (index >= t.capacity() || t.live(index))
+        throw SetupError(where + "index " + std::to_string(index) + " out of range or used twice");
       if (table == "qinq-outer") {  // outer VIDs: the headers live in the per-packet entries
         if (!nsh.empty() || !outer.empty()) throw SetupError(where + "qinq-outer entries carry no headers");
       } else if (std::string why = check_entry(e, nsh_view, outer_view); !why.empty()) {
@@ -366,22 +374,11 @@ void entries_into(Proxy& proxy, const json& doc, const std::string& path) {
       } else {
         e.nsh = proxy.nsh_store().intern(nsh_view);
         e.outer = proxy.outer_store().intern(outer_view);
+        if (e.nsh == kNoHeader || e.outer == kNoHeader)
+          throw SetupError(where + "more distinct headers than the proxy keeps (" +
+                           std::to_string(proxy.nsh_store().capacity()) + ")");
       }
-      if (table != "qinq-outer" && (e.nsh == kNoHeader || e.outer == kNoHeader)) {
-        proxy.nsh_store().release(e.nsh);
-        proxy.outer_store().release(e.outer);
-        throw SetupError(where + "more distinct headers than the proxy keeps (" +
-                         std::to_string(proxy.nsh_store().capacity()) + ")");
-      }
-      const auto index =
-          static_cast<std::uint32_t>(whole(j.at("index"), where, "index", MappingTable::kNil - 1));
-      const std::int64_t last_ts =
-          j.contains("last_ts_ns") ? whole_signed(j["last_ts_ns"], where, "last_ts_ns") : 0;
-      if (!t.restore(index, e, last_ts)) {
-        proxy.nsh_store().release(e.nsh);
-        proxy.outer_store().release(e.outer);
-        throw SetupError(where + "index " + std::to_string(index) + " out of range or used twice");
-      }
+      (void)t.restore(index, e, last_ts);  // cannot fail: the index was checked above
       ++n;
     }
   } catch (const json::exception& e) {

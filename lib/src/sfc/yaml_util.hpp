@@ -11,9 +11,7 @@ namespace pktmap::sfc::yaml {
 
 [[noreturn]] inline void fail(const std::string& file, const YAML::Node& n, const std::string& key,
                               const std::string& what) {
-  const auto m = n.Mark();
-  throw SetupError(file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " + key +
-                   ": " + what);
+  throw_yaml_error_at(file, n, key, what);
 }
 
 template <class T>
@@ -23,12 +21,6 @@ T scalar(const std::string& file, const YAML::Node& n, const std::string& key) {
   } catch (const YAML::Exception&) {
     fail(file, n, key, "wrong type");
   }
-}
-
-// A map key, which the files only ever use as a plain name.
-inline std::string key(const std::string& file, const YAML::Node& n, const std::string& where) {
-  if (!n.IsScalar()) fail(file, n, where, "a key must be a plain name");
-  return n.Scalar();
 }
 
 inline long bounded(const std::string& file, const YAML::Node& n, const std::string& key, long lo, long hi) {
