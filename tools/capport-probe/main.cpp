@@ -15,6 +15,7 @@
 #include "pktmap/capport/verdict.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/report/interrupt.hpp"
+#include "pktmap/report/version.hpp"
 
 namespace {
 
@@ -158,6 +159,8 @@ int run_enforce(const Options& opt) {
 int main(int argc, char** argv) {
   CLI::App app{"capport-probe: is this network captive? (RFC 8908 API, RFC 8910 provisioning, canaries)"};
   app.footer(kExamples);
+  app.set_version_flag(
+      "--version", pktmap::report::version_text("capport-probe", pktmap::capport::https_library_version()));
   Options opt;
   app.add_option("-r,--read", opt.read_file, "Analyse a pcap or pcapng capture instead of probing live")
       ->type_name("FILE");

@@ -15,6 +15,7 @@
 #include "pktmap/report/counters.hpp"
 #include "pktmap/report/interrupt.hpp"
 #include "pktmap/report/progress.hpp"
+#include "pktmap/report/version.hpp"
 #include "state_dump.hpp"
 
 namespace {
@@ -228,6 +229,7 @@ int run(const Options& opt) {
 int main(int argc, char** argv) {
   CLI::App app{"mapdump: decode SFC, PCP and captive-portal traffic like tcpdump, or dump mapping state"};
   app.footer(kExamples);
+  app.set_version_flag("--version", pktmap::report::version_text("mapdump"));
   Options opt;
   app.add_option("-r,--read", opt.read_file, "Read packets from a pcap or pcapng file")->type_name("FILE");
   app.add_option("-i,--interface", opt.iface, "Capture live on an interface")->type_name("IFACE");

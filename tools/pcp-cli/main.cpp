@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/pcp/client_report.hpp"
+#include "pktmap/report/version.hpp"
 
 namespace {
 
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   using namespace pktmap;
   CLI::App app{"pcp-cli: Port Control Protocol client (MAP, PEER, ANNOUNCE, PORT_SET) and server emulator"};
   app.footer(kExamples);
+  app.set_version_flag("--version", pktmap::report::version_text("pcp-cli"));
   app.require_subcommand(1);
   pcpcli::Commands cmds(app);
   try {

@@ -14,6 +14,7 @@
 #include "pktmap/codec/ipv4.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/report/interrupt.hpp"
+#include "pktmap/report/version.hpp"
 #include "pktmap/sfc/proxy_config.hpp"
 #include "pktmap/sfc/replay.hpp"
 
@@ -213,6 +214,7 @@ int run(Cli& c) {
 int main(int argc, char** argv) {
   CLI::App app{"sfcproxy-replay: SFC proxy for NSH-unaware service functions, replayed offline"};
   app.footer(kExamples);
+  app.set_version_flag("--version", pktmap::report::version_text("sfcproxy-replay"));
   Cli c;
   auto& o = c.opt;
   app.add_option("-r,--read", o.input, "Capture from the SFF side (NSH over Ethernet, VXLAN-GPE or GRE)")

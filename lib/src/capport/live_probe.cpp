@@ -19,6 +19,10 @@
 
 namespace pktmap::capport {
 
+std::string https_library_version() {
+  return curl_version();
+}
+
 namespace {
 
 using detail::Clock;

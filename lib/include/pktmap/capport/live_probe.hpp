@@ -31,6 +31,9 @@ struct ResolvePin {
 // Throws SetupError on malformed text.
 ResolvePin parse_resolve_pin(std::string_view text);
 
+// libcurl's version line (its TLS and resolver libraries included), for --version.
+std::string https_library_version();
+
 inline constexpr std::string_view kDefaultHttpCanary = "http://connectivitycheck.gstatic.com/generate_204";
 inline constexpr std::string_view kDefaultHttpsCanary = "https://www.google.com/generate_204";
 
