@@ -110,6 +110,8 @@ ResolvePin parse_resolve_pin(std::string_view text) {
   auto bad = [&] {
     return SetupError("--resolve " + std::string(text) + ": expected HOST:ADDR or HOST:PORT:ADDR");
   };
+  // (A NUL would end the string curl and inet_pton see early: "h:192.0.2.1<NUL>junk" is no address.)
+  if (text.find('\0') != std::string_view::npos) throw bad();
   auto c1 = text.find(':');
   if (c1 == std::string_view::npos || c1 == 0) throw bad();
   p.host = text.substr(0, c1);

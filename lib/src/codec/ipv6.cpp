@@ -211,7 +211,8 @@ const char* format_ipv6_addr(const Ipv6Addr& a, char (&out)[46]) {
 
 bool parse_ipv6_addr(std::string_view text, Ipv6Addr& out) {
   char buf[64];
-  if (text.size() >= sizeof buf) return false;
+  // A NUL inside would end the string early for inet_pton: "::1<NUL>junk" is not "::1".
+  if (text.size() >= sizeof buf || text.find('\0') != std::string_view::npos) return false;
   std::memcpy(buf, text.data(), text.size());
   buf[text.size()] = '\0';
   return inet_pton(AF_INET6, buf, out.data()) == 1;

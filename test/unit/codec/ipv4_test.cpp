@@ -256,4 +256,9 @@ TEST_CASE("IPv4 address text", "[codec][ipv4]") {
   CHECK_FALSE(parse_ipv4_addr("1.2.3.4.5", a));
   CHECK_FALSE(parse_ipv4_addr("1..3.4", a));
   CHECK_FALSE(parse_ipv4_addr("1.2.3.0004", a));
+  // Leading zeros: inet_aton reads 010 as octal 8, inet_pton refuses it; so does this parser.
+  CHECK_FALSE(parse_ipv4_addr("010.0.0.1", a));
+  CHECK_FALSE(parse_ipv4_addr("1.2.3.04", a));
+  REQUIRE(parse_ipv4_addr("0.0.0.0", a));
+  CHECK(a == Ipv4Addr{0, 0, 0, 0});
 }

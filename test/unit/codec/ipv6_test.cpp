@@ -241,4 +241,5 @@ TEST_CASE("IPv6 address text follows RFC 5952", "[codec][ipv6]") {
   Ipv6Addr a;
   CHECK_FALSE(parse_ipv6_addr("2001:db8::1::2", a));
   CHECK_FALSE(parse_ipv6_addr("not an address", a));
+  CHECK_FALSE(parse_ipv6_addr(std::string_view("::1\0junk", 8), a));  // inet_pton would stop at the NUL
 }

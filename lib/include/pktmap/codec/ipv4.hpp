@@ -132,7 +132,7 @@ void write_ipv4(ByteWriter& w, const Ipv4Fields& f);
 
 // "192.0.2.1" into out (at most 15 chars + NUL); returns out. Never allocates.
 const char* format_ipv4_addr(const Ipv4Addr& addr, char (&out)[16]);
-// Dotted quad, exactly four decimal parts 0..255, no leading "+"/spaces.
+// Dotted quad, exactly four decimal parts 0..255, no leading "+"/spaces/zeros (inet_pton's rules).
 bool parse_ipv4_addr(std::string_view text, Ipv4Addr& out);
 
 }  // namespace pktmap::codec
