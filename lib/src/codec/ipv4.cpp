@@ -143,8 +143,8 @@ bool parse_ipv4_addr(std::string_view text, Ipv4Addr& out) {
       ++digits;
     }
     if (digits == 0 || digits > 3 || v > 255) return false;
-    if (digits > 1 && text[i - digits] == '0')
-      return false;  // 010: octal to inet_aton; refused, as inet_pton
+    // A leading zero: inet_aton reads 010 as octal 8, inet_pton refuses it; so does this parser.
+    if (digits > 1 && text[i - digits] == '0') return false;
     a[part] = static_cast<std::uint8_t>(v);
   }
   if (i != text.size()) return false;
