@@ -92,28 +92,34 @@ int main(int argc, char** argv) {
     if (g_allocs != 0 || restored == 0) ++failures;
   }
   // The I/O around the proxy: the memory-mapped reader and the buffered writer allocate nothing per packet.
+  // The writer hands its blocks to the write-behind helper once 512 KiB are out (the helper's start
+  // allocates, once): the capture is written twice first, so the counted pass runs through the helper.
   {
-    auto in = pcapio::PacketSource::open_file(argv[1]);
     const std::string out_path = std::string(argc > 2 ? argv[2] : "/tmp") + "/sfc_alloc_test.pcap";
-    pcapio::PcapWriter out(out_path, in.linktype(), in.nanosecond());
+    auto first = pcapio::PacketSource::open_file(argv[1]);
+    pcapio::PcapWriter out(out_path, first.linktype(), first.nanosecond());
     std::size_t copied = 0;
-    g_allocs = 0;
-    g_counting = true;
-    while (in.next(p) == pcapio::ReadStatus::packet) {
-      out.write(p);
-      ++copied;
+    for (int pass = 0; pass < 3; ++pass) {
+      auto in = pcapio::PacketSource::open_file(argv[1]);
+      copied = 0;
+      g_allocs = 0;
+      g_counting = pass == 2;
+      while (in.next(p) == pcapio::ReadStatus::packet) {
+        out.write(p);
+        ++copied;
+      }
+      g_counting = false;
     }
-    g_counting = false;
     std::printf("pcap read + write: %zu packets, %zu allocations\n", copied, g_allocs);
     if (g_allocs != 0 || copied != frames.size()) ++failures;
   }
   // Whole runs of sfcproxy-replay's engine (reader, proxy, SF, writer, report): a capture four times as long
   // must cost exactly as many allocations (set-up only), through the direct path of a transparent SF and
-  // through the emulated SF's queue.
+  // through the emulated SF's queue. Both outputs pass 512 KiB, so both start the write-behind helper.
   {
     const std::string dir = argc > 2 ? argv[2] : "/tmp";
     std::size_t allocs[2][2] = {};
-    for (int copies : {1, 4}) {
+    for (int copies : {2, 8}) {
       const std::string path = dir + "/sfc_alloc_test_x" + std::to_string(copies) + ".pcap";
       {
         pcapio::PcapWriter w(path, src.linktype(), true);
@@ -135,12 +141,12 @@ int main(int argc, char** argv) {
         g_counting = true;
         const ReplayReport rep = run_replay(o);
         g_counting = false;
-        allocs[copies == 4][queued] = g_allocs;
+        allocs[copies == 8][queued] = g_allocs;
         if (rep.restored == 0) ++failures;
       }
     }
     for (int queued = 0; queued < 2; ++queued) {
-      std::printf("run_replay (%s): %zu allocations for the capture, %zu for it four times over\n",
+      std::printf("run_replay (%s): %zu allocations for the capture twice over, %zu for it eight times\n",
                   queued ? "emulated SF queue" : "transparent SF, direct", allocs[0][queued],
                   allocs[1][queued]);
       if (allocs[0][queued] != allocs[1][queued]) ++failures;

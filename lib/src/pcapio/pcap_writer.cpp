@@ -56,7 +56,8 @@ void rename_into_place(const std::string& tmp_path, const std::string& path) {
 }
 }  // namespace
 
-PcapWriter::PcapWriter(std::string path, int linktype, bool nanosecond, int snaplen)
+PcapWriter::PcapWriter(std::string path, int linktype, bool nanosecond, int snaplen,
+                       std::uint64_t expected_bytes)
     : path_(std::move(path)), nano_(nanosecond) {
   dead_ = pcap_open_dead_with_tstamp_precision(
       linktype, snaplen, nano_ ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
@@ -88,23 +89,30 @@ PcapWriter::PcapWriter(std::string path, int linktype, bool nanosecond, int snap
   // vCPU more readily than two, and with four (1 ms of a proxy's output) the proxy's main thread waited for
   // a free buffer at 72-146 of its 548 hand-overs in such an hour.
   const std::size_t block = path_ == "-" ? 64 * 1024 : 256 * 1024;
-  constexpr std::size_t kBehindBuffers = 16;
-  std::FILE* f = pcap_dump_file(dumper_);
-  if (!tmp_path_.empty() && detail::second_core() && std::fflush(f) == 0) {
-    try {
-      // The file header is out: the raw descriptor from here on.
-      behind_ = std::make_unique<WriteBehind>(fileno(f), block, kBehindBuffers);
-    } catch (const std::exception&) {  // no thread to be had (limits): written by this one instead
-      behind_.reset();
-    }
-  }
-  if (behind_) {
-    buf_ = behind_->acquire();
-  } else {
-    own_.resize(block);
-    buf_ = own_.data();
-  }
+  may_go_behind_ = !tmp_path_.empty() && detail::second_core();
+  own_.resize(block);
+  buf_ = own_.data();
   cap_ = block;
+  if (may_go_behind_ && expected_bytes >= kInPlaceBytes) go_behind();
+}
+
+// The helper starts once the output has passed kInPlaceBytes: a small output (a sample capture, the few
+// packets of an --unmatched or --rejected file) is written by this thread, since the helper's start (a
+// thread, 4 MiB made resident) costs 2-3 ms, several times the in-place writes it would save.
+void PcapWriter::go_behind() {
+  constexpr std::size_t kBehindBuffers = 16;
+  may_go_behind_ = false;
+  std::FILE* f = pcap_dump_file(dumper_);
+  if (std::fflush(f) != 0) return;  // written in place from here on; commit() reports the error
+  try {
+    // Everything so far is out: the raw descriptor from here on.
+    behind_ = std::make_unique<WriteBehind>(fileno(f), cap_, kBehindBuffers);
+  } catch (const std::exception&) {  // no thread to be had (limits): written by this one instead
+    behind_.reset();
+    return;
+  }
+  buf_ = behind_->acquire();
+  std::vector<std::uint8_t>().swap(own_);
 }
 
 PcapWriter::~PcapWriter() {
@@ -113,7 +121,7 @@ PcapWriter::~PcapWriter() {
     if (behind_)
       behind_.reset();
     else
-      flush_buffer();
+      flush_buffer(false);
     if (path_ == "-") {
       pcap_dump_flush(dumper_);
     } else {
@@ -124,13 +132,15 @@ PcapWriter::~PcapWriter() {
   if (dead_) pcap_close(dead_);
 }
 
-void PcapWriter::flush_buffer() {
+void PcapWriter::flush_buffer(bool more) {
   if (used_ == 0) return;
   if (behind_) {
     behind_->submit(used_);
     buf_ = behind_->acquire();
   } else {
     std::fwrite(buf_, 1, used_, pcap_dump_file(dumper_));
+    in_place_ += used_;
+    if (more && may_go_behind_ && in_place_ >= kInPlaceBytes) go_behind();
   }
   used_ = 0;
 }
@@ -148,7 +158,7 @@ void PcapWriter::write_large(const std::uint32_t (&rec)[4], ByteView data) {
 
 void PcapWriter::commit() {
   if (committed_ || !dumper_) return;
-  flush_buffer();
+  flush_buffer(false);
   if (path_ == "-") {
     pcap_dump_flush(dumper_);
     committed_ = true;

@@ -27,9 +27,13 @@ namespace {
 
 using Writer = std::unique_ptr<pcapio::PcapWriter>;
 
-Writer open_writer(const std::string& path, const pcapio::PacketSource& src) {
+// main: an output about the input's size (-w, --to-sf), whose write-behind helper may start at once; the
+// others (--unmatched, --rejected) usually get a few packets and start it only if they grow.
+Writer open_writer(const std::string& path, const pcapio::PacketSource& src, bool main = false) {
   if (path.empty()) return nullptr;
-  return std::make_unique<pcapio::PcapWriter>(path, src.linktype(), src.nanosecond());
+  return std::make_unique<pcapio::PcapWriter>(path, src.linktype(), src.nanosecond(),
+                                              pcapio::PcapWriter::kDefaultSnaplen,
+                                              main ? src.file_size() : 0);
 }
 
 void require_ethernet(const pcapio::PacketSource& src) {
@@ -93,8 +97,8 @@ void Run::emulated() {
   ProxyConfig pc = opt_.proxy;
   if (pc.mode.max_in_flight == 0 && opt_.emulate_sf) pc.mode.max_in_flight = opt_.sf.max_in_flight();
   proxy_ = std::make_unique<Proxy>(pc);
-  out_ = open_writer(opt_.out, src);
-  to_sf_ = open_writer(opt_.to_sf, src);
+  out_ = open_writer(opt_.out, src, true);
+  to_sf_ = open_writer(opt_.to_sf, src, true);
   unmatched_ = open_writer(opt_.unmatched, src);
   rejected_ = open_writer(opt_.rejected, src);
   const bool emulate = opt_.emulate_sf;
@@ -260,7 +264,7 @@ void Run::phase2() {
   rep_.per = granularity_name(pc.mode.per);
   auto src = pcapio::PacketSource::open_file(opt_.from_sf);
   require_ethernet(src);
-  out_ = open_writer(opt_.out, src);
+  out_ = open_writer(opt_.out, src, true);
   unmatched_ = open_writer(opt_.unmatched, src);
   FrameBuffer buf;
   rep_.input_error = pcapio::read_all(src, opt_.show_progress, [&](const pcapio::Packet& p) {

@@ -126,3 +126,57 @@ TEST_CASE("A write that fails behind the thread fails commit with its reason and
   CHECK(fs::is_empty(dir));         // neither the output nor its temporary
   fs::remove_all(dir);
 }
+
+namespace {
+std::size_t threads_now() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/task"))
+    ++n;
+  return n;
+}
+}  // namespace
+
+// The helper costs 2-3 ms to start (a thread, 4 MiB made resident): a small output is written in place, and
+// the helper starts once 512 KiB are out, or at once when the caller says it expects that much.
+TEST_CASE("PcapWriter starts its write-behind thread only for outputs past 512 KiB", "[pcapio]") {
+  if (std::thread::hardware_concurrency() < 2) {
+    WARN("one CPU: every output is written in place, nothing to check");
+    return;
+  }
+  auto dir = test::temp_dir("writebehind-lazy");
+  const auto out = (dir / "lazy.pcap").string();
+  const std::size_t base = threads_now();
+  std::uint32_t k = 0;
+  {
+    PcapWriter w(out, linktype::ethernet, true);
+    std::size_t bytes = 0;
+    for (; bytes < 400 * 1024; ++k) {
+      const auto r = record(k);
+      w.write(test::view(r), static_cast<std::uint32_t>(r.size()), std::int64_t{k} * 1000);
+      bytes += 16 + r.size();
+    }
+    CHECK(threads_now() == base);  // 400 KB: still this thread's
+    for (; bytes < 1024 * 1024; ++k) {
+      const auto r = record(k);
+      w.write(test::view(r), static_cast<std::uint32_t>(r.size()), std::int64_t{k} * 1000);
+      bytes += 16 + r.size();
+    }
+    CHECK(threads_now() == base + 1);  // past 512 KiB: the helper writes
+    w.commit();
+  }
+  CHECK(threads_now() == base);
+  std::uint32_t n = 0;
+  std::uint32_t bad = 0;
+  test::for_each_libpcap_record(out, [&](const pcap_pkthdr& h, const u_char* d) {
+    const auto want = record(n);
+    if (h.caplen != want.size() || std::memcmp(d, want.data(), want.size()) != 0 || h.ts.tv_usec != n) ++bad;
+    ++n;
+  });
+  CHECK(n == k);  // the records written in place and those written behind, in one order
+  CHECK(bad == 0);
+  {
+    PcapWriter w(out, linktype::ethernet, true, PcapWriter::kDefaultSnaplen, 1024 * 1024);
+    CHECK(threads_now() == base + 1);  // expected to pass 512 KiB: started with the writer
+  }
+  fs::remove_all(dir);
+}

@@ -6,8 +6,8 @@
 // does, never replaced.
 // libpcap writes the file header; records are appended to a large buffer of our own and handed to stdio in
 // big blocks (pcap_dump's two fwrite calls per packet cost more than the rest of a proxy's work on it). A
-// temporary file (the usual case) is written behind: full blocks go out from a second thread while the next
-// fills (write_behind.hpp).
+// temporary file (the usual case) is written behind once its first 512 KiB are out: full blocks go out from
+// a second thread while the next fills (write_behind.hpp).
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -26,8 +26,12 @@ class WriteBehind;
 
 class PcapWriter {
  public:
-  // Throws SetupError if the output cannot be created (or PATH is a directory).
-  PcapWriter(std::string path, int linktype, bool nanosecond = true, int snaplen = 262144);
+  static constexpr int kDefaultSnaplen = 262144;  // libpcap's MAXIMUM_SNAPLEN
+  // Throws SetupError if the output cannot be created (or PATH is a directory). expected_bytes: how much
+  // the caller expects to write, if it knows (a replay writes about its input's size); from 512 KiB on, the
+  // write-behind helper starts at once instead of when the output gets there.
+  PcapWriter(std::string path, int linktype, bool nanosecond = true, int snaplen = kDefaultSnaplen,
+             std::uint64_t expected_bytes = 0);
   PcapWriter(const PcapWriter&) = delete;
   PcapWriter& operator=(const PcapWriter&) = delete;
   ~PcapWriter();
@@ -44,8 +48,12 @@ class PcapWriter {
   std::string path_;
   std::string tmp_path_;
   pcap* dead_ = nullptr;
-  void flush_buffer();
+  // more: records may follow (a full buffer), so the write-behind helper may start now; not at the end.
+  void flush_buffer(bool more = true);
+  void go_behind();
   void write_large(const std::uint32_t (&rec)[4], ByteView data);
+
+  static constexpr std::uint64_t kInPlaceBytes = 512 * 1024;
 
   pcap_dumper* dumper_ = nullptr;
   std::uint8_t* buf_ = nullptr;  // pending records: own_, or the write-behind buffer being filled
@@ -53,6 +61,8 @@ class PcapWriter {
   std::size_t used_ = 0;
   std::vector<std::uint8_t> own_;
   std::unique_ptr<WriteBehind> behind_;
+  std::uint64_t in_place_ = 0;  // bytes of records written by this thread
+  bool may_go_behind_ = false;  // a temporary file, on a machine with a second core
   bool nano_ = true;
   bool committed_ = false;
   std::uint64_t count_ = 0;
