@@ -84,10 +84,7 @@ PcapWriter::PcapWriter(std::string path, int linktype, bool nanosecond, int snap
   // Standard output gets smaller blocks so that a reader of a pipe sees packets sooner. Files get 256 KiB:
   // a buffer that stays in the L2 cache until the kernel copies it out (1 MiB was measurably slower).
   // Only the temporary file we created is written behind: a pipe, FIFO or device written in place keeps
-  // its writes (and their SIGPIPE) on the thread that runs the tool. Sixteen buffers (4 MiB) carry the
-  // main thread through the milliseconds in which the helper does not run: a loaded host gives a VM one
-  // vCPU more readily than two, and with four (1 ms of a proxy's output) the proxy's main thread waited for
-  // a free buffer at 72-146 of its 548 hand-overs in such an hour.
+  // its writes (and their SIGPIPE) on the thread that runs the tool.
   const std::size_t block = path_ == "-" ? 64 * 1024 : 256 * 1024;
   may_go_behind_ = !tmp_path_.empty() && detail::second_core();
   own_.resize(block);
@@ -99,6 +96,9 @@ PcapWriter::PcapWriter(std::string path, int linktype, bool nanosecond, int snap
 // The helper starts once the output has passed kInPlaceBytes: a small output (a sample capture, the few
 // packets of an --unmatched or --rejected file) is written by this thread, since the helper's start (a
 // thread, 4 MiB made resident) costs 2-3 ms, several times the in-place writes it would save.
+// Sixteen buffers (4 MiB) carry the main thread through the milliseconds in which the helper does not run:
+// a loaded host gives a VM one vCPU more readily than two, and with four (1 ms of a proxy's output) the
+// proxy's main thread waited for a free buffer at 72-146 of its 548 hand-overs in such an hour.
 void PcapWriter::go_behind() {
   constexpr std::size_t kBehindBuffers = 16;
   may_go_behind_ = false;
