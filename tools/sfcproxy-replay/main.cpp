@@ -162,9 +162,9 @@ int run(Cli& c) {
   if (!c.proxy_mac.empty()) pc.mode.vxlan.proxy_mac = pc.proxy_mac;
   if (!c.sf_mac.empty()) pc.mode.vxlan.sf_mac = pc.sf_mac;
   if (!c.vxlan_sf.empty() && !codec::parse_ipv4_addr(c.vxlan_sf, pc.mode.vxlan.sf_ip))
-    return usage_error("--sf-vxlan-addr: not an IPv4 address");
+    return usage_error("--sf-vxlan-addr: " + codec::ipv4_addr_refusal(c.vxlan_sf));
   if (!c.vxlan_proxy.empty() && !codec::parse_ipv4_addr(c.vxlan_proxy, pc.mode.vxlan.proxy_ip))
-    return usage_error("--proxy-vxlan-addr: not an IPv4 address");
+    return usage_error("--proxy-vxlan-addr: " + codec::ipv4_addr_refusal(c.vxlan_proxy));
   if (c.vxlan_port) pc.mode.vxlan.port = static_cast<std::uint16_t>(c.vxlan_port);
   if (!c.sf_file.empty()) c.opt.sf = sfc::load_sf_model(c.sf_file);
   if (!pc.mode.nat) pc.mode.nat = c.opt.sf.nat;  // one YAML can describe the SF and the rules

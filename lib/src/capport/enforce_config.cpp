@@ -256,7 +256,8 @@ void enforce_section(const Ctx& c, const YAML::Node& sec, EnforceConfig& e) {
         auto gk = "gateway." + yaml_key(c.file, g.first, "gateway");
         auto text = get<std::string>(c, g.second, gk);
         if (gk == "gateway.ipv4") {
-          if (!codec::parse_ipv4_addr(text, e.gateway_v4)) fail(c, g.second, gk, "not an IPv4 address");
+          if (!codec::parse_ipv4_addr(text, e.gateway_v4))
+            fail(c, g.second, gk, codec::ipv4_addr_refusal(text));
           e.has_gateway_v4 = true;
         } else if (gk == "gateway.ipv6") {
           if (!codec::parse_ipv6_addr(text, e.gateway_v6)) fail(c, g.second, gk, "not an IPv6 address");

@@ -152,4 +152,17 @@ bool parse_ipv4_addr(std::string_view text, Ipv4Addr& out) {
   return true;
 }
 
+std::string ipv4_addr_refusal(std::string_view text) {
+  std::string why = "not an IPv4 address";
+  for (std::size_t at = 0; at <= text.size();) {
+    std::size_t end = text.find('.', at);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view part = text.substr(at, end - at);
+    if (part.size() > 1 && part[0] == '0' && part.find_first_not_of("0123456789") == std::string_view::npos)
+      return why + ": \"" + std::string(part) + "\" has a leading zero (octal to inet_aton and ping)";
+    at = end + 1;
+  }
+  return why;
+}
+
 }  // namespace pktmap::codec

@@ -15,6 +15,7 @@ bool Endpoint::is_v4() const {
 }
 
 std::optional<PcpAddress> parse_address(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) return std::nullopt;  // inet_pton would stop at it
   std::string s(text);
   PcpAddress a{};
   in_addr v4;

@@ -89,7 +89,7 @@ void config_from_root(const std::string& file, const YAML::Node& root, ProxyConf
         const auto text = scalar<std::string>(file, f.second, name);
         if (k == "proxy_ip" || k == "sf_ip") {
           if (!codec::parse_ipv4_addr(text, k == "sf_ip" ? x.sf_ip : x.proxy_ip))
-            fail(file, f.second, name, "not an IPv4 address");
+            fail(file, f.second, name, codec::ipv4_addr_refusal(text));
         } else if (k == "proxy_mac" || k == "sf_mac") {
           if (!codec::parse_mac(text, k == "sf_mac" ? x.sf_mac : x.proxy_mac))
             fail(file, f.second, name, "not a MAC address");

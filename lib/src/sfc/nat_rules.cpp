@@ -74,6 +74,8 @@ std::string parse_addr_field(std::string_view text, AddrField& out) {
     out.version = 6;
     out.addr = v6;
     out.prefix = static_cast<std::uint8_t>(has_prefix ? prefix : 128);
+  } else if (a.find(':') == std::string_view::npos && a.find('.') != std::string_view::npos) {
+    return codec::ipv4_addr_refusal(a);  // IPv4-looking: say what is wrong with it
   } else {
     return "not an IPv4/IPv6 address or prefix";
   }

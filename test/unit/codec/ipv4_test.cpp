@@ -261,4 +261,9 @@ TEST_CASE("IPv4 address text", "[codec][ipv4]") {
   CHECK_FALSE(parse_ipv4_addr("1.2.3.04", a));
   REQUIRE(parse_ipv4_addr("0.0.0.0", a));
   CHECK(a == Ipv4Addr{0, 0, 0, 0});
+  // The message says why a leading zero is refused; other refusals stay plain.
+  CHECK(ipv4_addr_refusal("192.168.010.1") ==
+        "not an IPv4 address: \"010\" has a leading zero (octal to inet_aton and ping)");
+  CHECK(ipv4_addr_refusal("1.2.3") == "not an IPv4 address");
+  CHECK(ipv4_addr_refusal("256.0.0.1") == "not an IPv4 address");
 }

@@ -25,6 +25,8 @@ TEST_CASE("endpoints and addresses", "[pcp][message]") {
   CHECK_FALSE(parse_endpoint("[2001:db8::1", 5351));
   CHECK_FALSE(parse_endpoint("", 5351));
   CHECK_FALSE(parse_endpoint("host.example", 5351));
+  CHECK_FALSE(parse_address(std::string_view("10.0.0.1\0junk", 13)));  // inet_pton would stop at the NUL
+  CHECK_FALSE(parse_address("010.0.0.1"));                             // octal to inet_aton: refused
   CHECK(in_prefix(addr("10.9.0.5"), addr("10.9.0.0"), 96 + 24));
   CHECK_FALSE(in_prefix(addr("10.9.1.5"), addr("10.9.0.0"), 96 + 24));
   CHECK(in_prefix(addr("2001:db8::1"), addr("2001:db8::"), 32));

@@ -272,6 +272,9 @@ TEST_CASE("nat rules: bad rules are refused with file:line:col and key", "[sfc][
         std::string::npos);
   CHECK(err("vxlan: {port: 0}\n") == "pktmap-sfc-bad.yaml:1:15: vxlan.port: must be in 1..65535");
   CHECK(err("vxlan: {sf_ip: 300.1.1.1}\n") == "pktmap-sfc-bad.yaml:1:16: vxlan.sf_ip: not an IPv4 address");
+  CHECK(err("vxlan: {sf_ip: 10.0.0.01}\n") ==
+        "pktmap-sfc-bad.yaml:1:16: vxlan.sf_ip: not an IPv4 address: \"01\" has a leading zero (octal to "
+        "inet_aton and ping)");
   CHECK(err("vxlan_gpe: {}\n") == "pktmap-sfc-bad.yaml:1:1: vxlan_gpe: unknown key (vxlan, nat)");
 }
 

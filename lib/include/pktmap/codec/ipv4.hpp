@@ -21,6 +21,7 @@
 // use ipv4_header_checksum_ok(). Options are exposed raw and walked on demand with Ipv4OptionIterator, so a
 // malformed option does not hide the addresses.
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "pktmap/codec/ip_common.hpp"
@@ -134,5 +135,8 @@ void write_ipv4(ByteWriter& w, const Ipv4Fields& f);
 const char* format_ipv4_addr(const Ipv4Addr& addr, char (&out)[16]);
 // Dotted quad, exactly four decimal parts 0..255, no leading "+"/spaces/zeros (inet_pton's rules).
 bool parse_ipv4_addr(std::string_view text, Ipv4Addr& out);
+// Why parse_ipv4_addr refuses `text`, for error messages: "not an IPv4 address", and for a part written with
+// a leading zero, that other tools read it as octal (010 is 8 to inet_aton and ping).
+std::string ipv4_addr_refusal(std::string_view text);
 
 }  // namespace pktmap::codec
