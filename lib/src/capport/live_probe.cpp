@@ -14,6 +14,8 @@
 #include "pktmap/capport/capture_analysis.hpp"
 #include "pktmap/capport/http_head.hpp"
 #include "pktmap/capport/signal_listener.hpp"
+#include "pktmap/codec/ipv4.hpp"
+#include "pktmap/codec/ipv6.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/report/interrupt.hpp"
 
@@ -110,7 +112,7 @@ ResolvePin parse_resolve_pin(std::string_view text) {
   auto bad = [&] {
     return SetupError("--resolve " + std::string(text) + ": expected HOST:ADDR or HOST:PORT:ADDR");
   };
-  // (A NUL would end the string curl and inet_pton see early: "h:192.0.2.1<NUL>junk" is no address.)
+  // (A NUL would end the "HOST:PORT:ADDR" string curl gets early.)
   if (text.find('\0') != std::string_view::npos) throw bad();
   auto c1 = text.find(':');
   if (c1 == std::string_view::npos || c1 == 0) throw bad();
@@ -123,14 +125,14 @@ ResolvePin parse_resolve_pin(std::string_view text) {
     if (p.port <= 0 || p.port > 65535) throw bad();
     rest = rest.substr(c2 + 1);
   }
-  std::string addr(rest);
-  std::string bare =
-      addr.size() > 2 && addr.front() == '[' && addr.back() == ']' ? addr.substr(1, addr.size() - 2) : addr;
-  std::uint8_t buf[16];
-  if (inet_pton(AF_INET, bare.c_str(), buf) == 1)
+  const std::string_view bare =
+      rest.size() > 2 && rest.front() == '[' && rest.back() == ']' ? rest.substr(1, rest.size() - 2) : rest;
+  codec::Ipv4Addr v4;
+  codec::Ipv6Addr v6;
+  if (codec::parse_ipv4_addr(bare, v4))
     p.addr = bare;
-  else if (inet_pton(AF_INET6, bare.c_str(), buf) == 1)
-    p.addr = "[" + bare + "]";
+  else if (codec::parse_ipv6_addr(bare, v6))
+    p.addr = "[" + std::string(bare) + "]";
   else
     throw bad();
   return p;

@@ -8,6 +8,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "pktmap/codec/ipv4.hpp"
+#include "pktmap/codec/ipv6.hpp"
+#include "pktmap/wire/byte_reader.hpp"
+
 namespace pktmap::pcp {
 
 bool Endpoint::is_v4() const {
@@ -15,12 +19,10 @@ bool Endpoint::is_v4() const {
 }
 
 std::optional<PcpAddress> parse_address(std::string_view text) {
-  if (text.find('\0') != std::string_view::npos) return std::nullopt;  // inet_pton would stop at it
-  std::string s(text);
-  PcpAddress a{};
-  in_addr v4;
-  if (inet_pton(AF_INET, s.c_str(), &v4) == 1) return codec::pcp_ipv4_mapped(ntohl(v4.s_addr));
-  if (inet_pton(AF_INET6, s.c_str(), a.data()) == 1) return a;
+  codec::Ipv4Addr v4;
+  if (codec::parse_ipv4_addr(text, v4)) return codec::pcp_ipv4_mapped(load_be32(v4.data()));
+  codec::Ipv6Addr v6;
+  if (codec::parse_ipv6_addr(text, v6)) return v6;
   return std::nullopt;
 }
 
