@@ -27,11 +27,17 @@ int main(int argc, char** argv) {
   pcapio::Packet p;
   while (src.next(p) == pcapio::ReadStatus::packet)
     frames.emplace_back(p.data.begin(), p.data.end());
-  // An SF that drops, reorders, answers SYNs and rewrites DSCP: every code path of the emulation runs.
+  // An SF that drops, reorders, delays, copies, answers SYNs and rewrites DSCP: every code path of the
+  // emulation runs.
   SfModelConfig sfc;
   sfc.drop_probability = 0.02;
   sfc.reorder_window = 8;
   sfc.inject_rst = true;
+  sfc.inject_every = 7;
+  sfc.delay = true;
+  sfc.delay_ns = 3'000'000;
+  sfc.jitter_ns = 1'000'000;
+  sfc.delay_limit = 64;
   sfc.set_dscp = 10;
   // NAT rules for nat mode (the SF translates, the proxy predicts): addresses and ports change.
   auto rules = std::make_shared<NatRules>();
@@ -68,6 +74,11 @@ int main(int argc, char** argv) {
       for (const auto& f : frames) {
         ++serial;
         const auto ts = static_cast<std::int64_t>(serial) * 1'000'000;
+        sf.advance(ts);
+        while (SfFrame* out = sf.next_out()) {
+          restored += proxy.to_sff(out->buf, out->side, out->ts).outcome.ok();
+          sf.release(out);
+        }
         SfFrame* sff = sf.acquire();
         const SffResult r = proxy.from_sff(ByteView(f.data(), f.size()), ts, serial, sff->buf, false);
         if (r.verdict != SffVerdict::to_sf) {
@@ -136,7 +147,12 @@ int main(int argc, char** argv) {
         o.proxy.mode.kind = ModeKind::vlan;
         o.proxy.mode.per = Granularity::flow;
         o.show_progress = false;
-        if (queued) o.sf.reorder_window = 4;
+        if (queued) {
+          o.sf.reorder_window = 4;
+          o.sf.inject_every = 5;
+          o.sf.delay = true;
+          o.sf.delay_ns = 2'000;
+        }
         g_allocs = 0;
         g_counting = true;
         const ReplayReport rep = run_replay(o);

@@ -19,6 +19,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     PKTMAP_FUZZ_CHECK(c.reorder_window <= SfModel::kMaxReorderWindow);
     PKTMAP_FUZZ_CHECK(c.set_dscp >= -1 && c.set_dscp <= 63);
     PKTMAP_FUZZ_CHECK(c.ttl_decrement >= 0 && c.ttl_decrement <= 255);
+    PKTMAP_FUZZ_CHECK(c.delay_ns >= 0 && c.delay_ns <= 3'600'000'000'000 && c.jitter_ns >= 0 &&
+                      c.jitter_ns <= 3'600'000'000'000);
+    PKTMAP_FUZZ_CHECK(c.delay_limit >= 1 && c.delay_limit <= SfModel::kMaxDelayLimit);
+    PKTMAP_FUZZ_CHECK(c.inject_match.proto <= 255 && c.inject_match.sport <= 65535 &&
+                      c.inject_match.dport <= 65535);
+    PKTMAP_FUZZ_CHECK(c.max_in_flight() <= SfModel::kMaxReorderWindow + SfModel::kMaxDelayLimit + 1);
     for (const FlowMatch& m : c.drop_match)
       PKTMAP_FUZZ_CHECK(m.proto <= 255 && m.sport <= 65535 && m.dport <= 65535);
     if (c.nat) {

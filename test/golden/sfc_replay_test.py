@@ -226,6 +226,64 @@ def case_tshark_restore():
         check(restored > 1900, f"{mode}/{per}: {restored} restored frames compared")
 
 
+def case_cache_delay():
+    # Copies of the same flow (a cache's own data): every key that stands for a flow or a path maps them to
+    # their exemplar's path; per-packet keys cannot (draft-04 §4.1), and the run says so in its exit status.
+    cache = os.path.join(MODELS, "cache.yaml")
+    for mode, per in [("mac", "path"), ("mac-pair", "flow"), ("vlan", "flow"), ("5tuple", "flow"), ("vxlan", "flow")]:
+        r = report("-r", SAMPLE, "--mode", mode, "--per", per, "--sf", cache, expect_rc=0)
+        c = r["accuracy"]["injected_copies"]
+        check(r["sf_injected"] > 100 and c["mapped"] == r["sf_injected"], f"cache {mode}/{per}: {c}")
+        check(r["restored"] == r["to_sf"] + r["sf_injected"], f"cache {mode}/{per}: restored {r['restored']}")
+    for mode, per in [("mac", "packet"), ("vlan", "packet"), ("vxlan", "packet"), ("qinq", "path")]:  # qinq: inner VIDs
+        r = report("-r", SAMPLE, "--mode", mode, "--per", per, "--sf", cache, expect_rc=3)
+        c = r["accuracy"]["injected_copies"]
+        check(r["sf_injected"] > 100 and c["lost"] == r["sf_injected"], f"cache {mode}/{per}: {c}")
+        check(r["accuracy"]["exact"] == r["to_sf"], f"cache {mode}/{per}: exemplars exact {r['accuracy']}")
+    if shutil.which("tshark"):  # each copy is restored right behind its exemplar, with the same NSH
+        out = os.path.join(TMP, "cache.pcap")
+        r = report("-r", SAMPLE, "--mode", "vlan", "--per", "flow", "--sf", cache, "-w", out, expect_rc=0)
+        fields = ["nsh.spi", "nsh.si", "ip.src", "ipv6.src", "tcp.srcport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags",
+                  "tcp.len", "ip.id", "_ws.malformed"]
+        t = subprocess.run(["tshark", "-r", out, "-T", "fields", "-E", "occurrence=f"] + [x for f in fields for x in ("-e", f)],
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+        rows = [line.split("\t") for line in t]
+        check(len(rows) == r["written"] and not any(row[10] for row in rows), "cache: tshark decodes every frame")
+
+        def is_copy(a, b):  # b repeats a's TCP segment; an IPv4 copy has the next IP ID
+            if not a[5] or a[2:9] != b[2:9]:
+                return False
+            return not a[9] and not b[9] or a[9] and b[9] and int(b[9], 16) == (int(a[9], 16) + 1) % 65536
+        pairs = [(a, b) for a, b in zip(rows, rows[1:]) if is_copy(a, b)]
+        check(len(pairs) == r["sf_injected"], f"cache: {len(pairs)} copies behind their exemplar, {r['sf_injected']} made")
+        check(all(a[:2] == b[:2] for a, b in pairs), "cache: each copy has its exemplar's SPI and SI")
+    p = replay("-r", SAMPLE, "--sf", cache, "--compare-modes", expect_rc=0)
+    rows = {tuple(line.split()[:2]): line.split() for line in p.stdout.splitlines()[1:]}
+    for (mode, per), cols in rows.items():
+        mapped, total = map(int, cols[-1].split("/"))
+        check(total > 100 and (mapped == 0) == (per == "packet" or mode == "qinq"), f"compare {mode}/{per}: {cols}")
+    # A slow SF: returned frames carry the time they leave it (30 +- 10 ms later), in time order.
+    slow = os.path.join(MODELS, "slow.yaml")
+    out = os.path.join(TMP, "slow.pcap")
+    r = report("-r", SAMPLE, "--mode", "vlan", "--per", "flow", "--sf", slow, "-w", out, expect_rc=0)
+    check(r["sf_delay_full"] == 0 and r["sf_returned"] == r["to_sf"] == r["accuracy"]["exact"] + r["accuracy"]["path_only"],
+          f"slow: {r['sf_returned']} returned {r['accuracy']}")
+    if shutil.which("tshark"):
+        t = subprocess.run(["tshark", "-r", out, "-T", "fields", "-e", "frame.time_epoch", "-e", "nsh.spi", "-e",
+                            "_ws.malformed"], capture_output=True, text=True, check=True).stdout.splitlines()
+        times = [float(line.split("\t")[0]) for line in t]
+        check(len(t) == r["written"] and not any(line.split("\t")[2] for line in t), "slow: tshark decodes every frame")
+        check(all(a <= b for a, b in zip(times, times[1:])), "slow: written in time order")
+        check(times[-1] - 1767268800 > 1.999 + 0.019, f"slow: the last frame leaves after the input ends: {times[-1]}")
+    # The same SF with room for 5 frames: at 1 packet per ms it drops most, and says why.
+    tight = os.path.join(TMP, "tight.yaml")
+    with open(tight, "w") as f:
+        f.write("delay: {ms: 30, limit: 5}\n")
+    r = report("-r", SAMPLE, "--mode", "vlan", "--sf", tight, expect_rc=0)
+    check(r["sf_delay_full"] > 1500 and r["sf_dropped"] == r["sf_delay_full"], f"tight: {r['sf_delay_full']}")
+    check(r["sf_returned"] + r["sf_dropped"] == r["to_sf"], "tight: every frame returned or dropped")
+
+
 def case_compare_modes():
     p = replay("-r", SAMPLE, "--sf", os.path.join(MODELS, "reverse-rst.yaml"), *PAIRS, "--compare-modes",
                expect_rc=0)

@@ -15,7 +15,7 @@ TOOLS = {
     "pcp-cli": ["map", "peer", "delete", "announce", "listen", "server"],
 }
 # An option line of CLI11's help: "  -r,--read FILE   ..." or "  --json   ...".
-OPTION = re.compile(r"^\s+((?:-[A-Za-z#],)*)(--[a-z0-9-]+)")
+OPTION = re.compile(r"^\s+((?:-[A-Za-z#],)*)(--[a-z0-9-]+)((?:,--[a-z0-9-]+)*)")
 
 failures = []
 
@@ -86,6 +86,9 @@ def check_help(bindir, source, tool, sub):
         shorts = [s for s in m.group(1).split(",") if s]
         if not documented(man, shorts, m.group(2)):
             fail(f"{name}: {m.group(2)} is in --help but not in man/{tool}.1")
+        for alias in [a for a in m.group(3).split(",") if a]:  # "--idle,--expire": each name is documented
+            if not documented(man, [], alias):
+                fail(f"{name}: {alias} is in --help but not in man/{tool}.1")
     if options < 2:
         fail(f"{name} --help: only {options} options parsed; has CLI11's help format changed?")
     return options

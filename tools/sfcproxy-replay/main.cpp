@@ -50,6 +50,8 @@ SF model (--sf FILE, YAML; every key optional):
   seed: 7
   drop: {probability: 0.02, per: flow, match: [{proto: tcp, dport: 25}]}
   reorder: {window: 8}
+  delay: {ms: 5, jitter_ms: 2, limit: 1000} # capture time; a full line drops
+  inject: {every: 10, match: {proto: tcp}}  # a copy of every 10th packet: same L2, same flow
   inject_rst: {proto: tcp, dport: 23}       # answer SYNs with RST, L2 reversed
   rewrite_l2: {src: "02:aa:00:00:00:01"}
   strip_vlan: true
@@ -113,13 +115,13 @@ void print_matrix_row(const sfc::ReplayReport& r) {
               r.per.c_str(), 100.0 * static_cast<double>(a.exact) / n, a.path_only, a.wrong_path, a.lost,
               r.table.peak,
               r.sf_injected
-                  ? (std::to_string(a.injected_mapped) + "/" + std::to_string(r.sf_injected)).c_str()
+                  ? (std::to_string(a.injected_mapped()) + "/" + std::to_string(r.sf_injected)).c_str()
                   : "-");
 }
 
 int compare_modes(const Cli& c) {
   std::printf("%-9s %-7s %8s  %9s  %6s  %5s  %9s  %s\n", "mode", "per", "exact", "path-only", "wrong", "lost",
-              "keys peak", "injected->reverse");
+              "keys peak", "injected mapped");
   int status = kExitOk;
   const sfc::Granularity pers[] = {sfc::Granularity::path, sfc::Granularity::flow, sfc::Granularity::packet};
   for (auto m : sfc::kAllModes)
@@ -204,9 +206,7 @@ int run(Cli& c) {
     return kExitInput;
   }
   if (r.interrupted) return kExitInput;
-  return r.accuracy.lost + r.accuracy.injected_lost + (r.accuracy_measured ? 0 : r.drops.total()) > 0
-             ? kExitUnmapped
-             : kExitOk;
+  return r.unmapped() > 0 ? kExitUnmapped : kExitOk;
 }
 
 }  // namespace
@@ -230,7 +230,7 @@ int main(int argc, char** argv) {
   app.add_option("--limit", c.limit,
                  "Table capacity (default: mac 16384, vlan 4094, qinq/vxlan/5tuple/nat 65536)")
       ->type_name("N");
-  app.add_option("--idle", c.idle_s,
+  app.add_option("--idle,--expire", c.idle_s,
                  "Idle expiry in seconds: capture time offline, the clock live (0 = never)")
       ->type_name("SEC");
   app.add_option("--full", c.full, "Full table: evict-oldest or refuse")

@@ -20,7 +20,7 @@
 namespace pktmap::sfc {
 
 std::uint64_t ReplayReport::unmapped() const {
-  return accuracy.lost + accuracy.injected_lost + (accuracy_measured ? 0 : drops.total());
+  return accuracy.lost + accuracy.injected_lost() + (accuracy_measured ? 0 : drops.total());
 }
 
 namespace {
@@ -42,11 +42,6 @@ void require_ethernet(const pcapio::PacketSource& src) {
                      ": sfcproxy-replay needs Ethernet captures");
 }
 
-struct Record {
-  std::uint64_t pid = 0;
-  HeaderId nsh = kNoHeader;
-};
-
 class Run {
  public:
   Run(const ReplayOptions& opt, ReplayReport& rep) : opt_(opt), rep_(rep) {}
@@ -60,7 +55,7 @@ class Run {
   void drain();
   void returned(SfFrame* f);
   [[gnu::always_inline]] SfResult deliver(FrameBuffer& buf, std::uint8_t side, std::int64_t ts);
-  void classify(const SfFrame& f, const SfResult& r);
+  void classify(SfFrame& f, const SfResult& r);
   [[gnu::always_inline]] void classify_against(ByteView in, const FrameBuffer& buf, const SfResult& r);
 
   const ReplayOptions& opt_;
@@ -68,7 +63,6 @@ class Run {
   std::unique_ptr<Proxy> proxy_;
   std::unique_ptr<SfModel> sf_;
   Writer out_, to_sf_, unmatched_, rejected_;
-  std::vector<Record> records_;
   // Packets per transport, counted in an array and named once at the end (in first-seen order).
   std::array<std::uint64_t, 8> transport_counts_{};
   std::array<std::uint8_t, 8> transport_order_{};
@@ -110,11 +104,15 @@ void Run::emulated() {
     SfModelConfig sf = opt_.sf;
     if (pc.mode.kind == ModeKind::vxlan) sf.vtep_port = pc.mode.vxlan.port;  // the SF terminates VXLAN
     sf_ = std::make_unique<SfModel>(sf);
-    records_.resize(std::bit_ceil(std::max<std::size_t>(16, 4 * sf_->pool_size())));
   }
+  const bool delays = sf_ && sf_->delays();
   FrameBuffer phase1;
   rep_.input_error = pcapio::read_all(src, opt_.show_progress, [&](const pcapio::Packet& p) {
     ++rep_.packets_in;
+    if (delays) {  // what the SF lets out by this packet's time comes back before it enters
+      sf_->advance(p.ts_ns);
+      drain();
+    }
     SfFrame* f = sf_ ? sf_->acquire() : nullptr;
     FrameBuffer& buf = f ? f->buf : phase1;
     const SffResult r = proxy_->from_sff(p.data, p.ts_ns, p.number, buf, f != nullptr);
@@ -145,9 +143,10 @@ void Run::emulated() {
           classify_against(r.header, buf, back);
         }
         if (f) {
-          Record& rec = records_[p.number & (records_.size() - 1)];
-          proxy_->nsh_store().release(rec.nsh);  // a packet the SF dropped: its record is simply replaced
-          rec = {p.number, r.nsh};
+          // The frame carries its packet's header reference; one left from a frame the SF dropped (or from
+          // a reply or copy, which take none) is let go here.
+          proxy_->nsh_store().release(f->entered);
+          f->entered = r.nsh;
           f->pid = p.number;
           f->ts = p.ts_ns;
           f->side = r.side;
@@ -165,9 +164,12 @@ void Run::emulated() {
   if (sf_) {
     sf_->flush();
     drain();
-    for (auto& rec : records_)
-      proxy_->nsh_store().release(rec.nsh);
+    for (SfFrame& f : sf_->frames()) {
+      proxy_->nsh_store().release(f.entered);
+      f.entered = kNoHeader;
+    }
     rep_.sf_dropped = sf_->counters().dropped;
+    rep_.sf_delay_full = sf_->counters().delay_full;
     rep_.sf_injected = sf_->counters().injected;
   }
   rep_.table = proxy_->mode().table().counters();
@@ -205,23 +207,22 @@ inline SfResult Run::deliver(FrameBuffer& buf, std::uint8_t side, std::int64_t t
   return r;
 }
 
-void Run::classify(const SfFrame& f, const SfResult& r) {
+void Run::classify(SfFrame& f, const SfResult& r) {
   Accuracy& a = rep_.accuracy;
-  if (f.injected) {
-    std::uint32_t expect = 0;
+  if (f.injected) {  // a reply belongs on the reverse of the path it answers; a copy on its exemplar's path
+    std::uint32_t expect = f.spi;
+    InjectedAccuracy& i = f.reply ? a.replies : a.copies;
     if (!r.outcome.ok())
-      ++a.injected_lost;
-    else if (proxy_->reverse_of(f.spi, expect) && r.spi == expect)
-      ++a.injected_mapped;
+      ++i.lost;
+    else if ((!f.reply || proxy_->reverse_of(f.spi, expect)) && r.spi == expect)
+      ++i.mapped;
     else
-      ++a.injected_wrong;
+      ++i.wrong;
     return;
   }
-  Record& rec = records_[f.pid & (records_.size() - 1)];
-  if (rec.pid != f.pid || rec.nsh == kNoHeader) return;
-  classify_against(proxy_->nsh_store().get(rec.nsh), f.buf, r);
-  proxy_->nsh_store().release(rec.nsh);
-  rec = {};
+  classify_against(proxy_->nsh_store().get(f.entered), f.buf, r);
+  proxy_->nsh_store().release(f.entered);
+  f.entered = kNoHeader;
 }
 
 // `in` is the NSH the packet entered with; the restored one must be it with SI - 1.

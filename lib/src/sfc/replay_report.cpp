@@ -18,19 +18,26 @@ void print_report(const ReplayReport& r, std::FILE* out) {
                r.input.c_str(), r.packets_in, r.nsh, r.md1, r.md2, r.not_nsh, r.congruent);
   if (r.accuracy_measured) {
     const Accuracy& a = r.accuracy;
-    std::fprintf(out,
-                 "to SF %" PRIu64 " -> returned %" PRIu64 " (SF dropped %" PRIu64 ", injected %" PRIu64
-                 ") -> restored %" PRIu64 "\n",
-                 r.to_sf, r.sf_returned, r.sf_dropped, r.sf_injected, r.restored);
+    std::fprintf(
+        out,
+        "to SF %" PRIu64 " -> returned %" PRIu64 " (SF dropped %" PRIu64 "%s, injected %" PRIu64
+        ") -> restored %" PRIu64 "\n",
+        r.to_sf, r.sf_returned, r.sf_dropped,
+        r.sf_delay_full ? (", " + std::to_string(r.sf_delay_full) + " at a full delay line").c_str() : "",
+        r.sf_injected, r.restored);
     const std::uint64_t n = a.returned();
     std::fprintf(out,
                  "accuracy (%s per %s): exact %" PRIu64 " (%.1f %%), path only %" PRIu64
                  ", wrong path %" PRIu64 ", lost %" PRIu64 "\n",
                  r.mode.c_str(), r.per.c_str(), a.exact, pct(a.exact, n), a.path_only, a.wrong_path, a.lost);
-    if (r.sf_injected)
+    if (a.replies.total() != 0)
       std::fprintf(out,
                    "injected replies: %" PRIu64 " on the reverse path, %" PRIu64 " wrong, %" PRIu64 " lost\n",
-                   a.injected_mapped, a.injected_wrong, a.injected_lost);
+                   a.replies.mapped, a.replies.wrong, a.replies.lost);
+    if (a.copies.total() != 0)
+      std::fprintf(
+          out, "injected copies: %" PRIu64 " on their exemplar's path, %" PRIu64 " wrong, %" PRIu64 " lost\n",
+          a.copies.mapped, a.copies.wrong, a.copies.lost);
   } else {
     std::fprintf(out, "mode %s per %s: to SF %" PRIu64 ", from SF %" PRIu64 " -> restored %" PRIu64 "\n",
                  r.mode.c_str(), r.per.c_str(), r.to_sf, r.sf_returned, r.restored);
@@ -70,6 +77,7 @@ void write_report_json(const ReplayReport& r, report::JsonWriter& j) {
   j.field("to_sf", r.to_sf)
       .field("sf_returned", r.sf_returned)
       .field("sf_dropped", r.sf_dropped)
+      .field("sf_delay_full", r.sf_delay_full)
       .field("sf_injected", r.sf_injected)
       .field("restored", r.restored)
       .field("written", r.written);
@@ -102,10 +110,19 @@ void write_report_json(const ReplayReport& r, report::JsonWriter& j) {
         .field("wrong_path", a.wrong_path)
         .field("lost", a.lost)
         .field("exact_pct", pct(a.exact, a.returned()))
-        .field("injected_mapped", a.injected_mapped)
-        .field("injected_wrong", a.injected_wrong)
-        .field("injected_lost", a.injected_lost)
-        .end_object();
+        .field("injected_mapped", a.injected_mapped())  // replies and copies on their paths
+        .field("injected_wrong", a.replies.wrong + a.copies.wrong)
+        .field("injected_lost", a.injected_lost());
+    for (auto [name, i] :
+         {std::pair{"injected_replies", &a.replies}, std::pair{"injected_copies", &a.copies}}) {
+      j.key(name)
+          .begin_object()
+          .field("mapped", i->mapped)
+          .field("wrong", i->wrong)
+          .field("lost", i->lost)
+          .end_object();
+    }
+    j.end_object();
   }
   j.field("seconds", r.seconds).field("interrupted", r.interrupted);
   j.key("input_error");

@@ -1,5 +1,6 @@
 #include "pktmap/sfc/sf_model.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "mode_common.hpp"
@@ -40,14 +41,19 @@ Parsed parse(const FrameBuffer& b) {
 }  // namespace
 
 bool SfModelConfig::transparent() const {
-  return drop_probability <= 0 && drop_match.empty() && reorder_window == 0 && !inject_rst && !rewrite_src &&
-         !rewrite_dst && !strip_vlan && set_dscp < 0 && ttl_decrement == 0 && (!nat || nat->empty());
+  return drop_probability <= 0 && drop_match.empty() && reorder_window == 0 && !inject_rst &&
+         inject_every == 0 && !delay && !rewrite_src && !rewrite_dst && !strip_vlan && set_dscp < 0 &&
+         ttl_decrement == 0 && (!nat || nat->empty());
 }
 
-SfModel::SfModel(const SfModelConfig& cfg) : cfg_(cfg), pool_(cfg.reorder_window + 4), rng_(cfg.seed) {
+// The pool covers every frame held at once: the reorder window, the delay line, and the frame in hand with
+// what it brings (a reply or a copy) until the caller drains them after each submit.
+SfModel::SfModel(const SfModelConfig& cfg)
+    : cfg_(cfg), pool_(cfg.reorder_window + (cfg.delay ? cfg.delay_limit : 0) + 4), rng_(cfg.seed) {
   free_.reserve(pool_.size());
   held_.reserve(pool_.size());
   out_.reserve(pool_.size());
+  if (cfg.delay) line_.reserve(cfg.delay_limit);
   for (auto& f : pool_)
     free_.push_back(&f);
 }
@@ -66,6 +72,7 @@ SfFrame* SfModel::acquire() {
   f->pid = 0;
   f->tunnel_len = 0;
   f->injected = false;
+  f->reply = false;
   f->answers_pid = 0;
   return f;
 }
@@ -134,25 +141,66 @@ void SfModel::encap(SfFrame& f) const {
 void SfModel::emit(SfFrame* f) {
   encap(*f);
   if (cfg_.reorder_window == 0) {
-    out_.push_back(f);
+    leave(f);
     return;
   }
   held_.push_back(f);
   if (held_.size() > cfg_.reorder_window) {
     const std::size_t i = next_random() % held_.size();
-    out_.push_back(held_[i]);
+    SfFrame* out = held_[i];
     held_[i] = held_.back();
     held_.pop_back();
+    leave(out);
+  }
+}
+
+namespace {
+// std heaps keep the largest first: ordered by this, the earliest due.
+constexpr auto later = [](const auto& a, const auto& b) {
+  return a.due != b.due ? a.due > b.due : a.seq > b.seq;
+};
+}  // namespace
+
+void SfModel::leave(SfFrame* f) {
+  if (!cfg_.delay) {
+    out_.push_back(f);
+    return;
+  }
+  if (line_.size() >= cfg_.delay_limit) {  // tail drop, as a full netem queue does
+    ++counters_.dropped;
+    ++counters_.delay_full;
+    release(f);
+    return;
+  }
+  std::int64_t due = f->ts + cfg_.delay_ns;
+  if (cfg_.jitter_ns > 0) {
+    const auto span = static_cast<std::uint64_t>(2 * cfg_.jitter_ns + 1);
+    due += static_cast<std::int64_t>(next_random() % span) - cfg_.jitter_ns;
+    due = std::max(due, f->ts);  // never before it came in
+  }
+  line_.push_back({due, line_seq_++, f});
+  std::push_heap(line_.begin(), line_.end(), later);
+}
+
+void SfModel::release_due(std::int64_t now) {
+  while (!line_.empty() && line_.front().due <= now) {
+    std::pop_heap(line_.begin(), line_.end(), later);
+    SfFrame* f = line_.back().f;
+    f->ts = line_.back().due;  // the time it leaves the SF: what a capture behind it would show
+    line_.pop_back();
+    out_.push_back(f);
   }
 }
 
 void SfModel::flush() {
   while (!held_.empty()) {
     const std::size_t i = next_random() % held_.size();
-    out_.push_back(held_[i]);
+    SfFrame* out = held_[i];
     held_[i] = held_.back();
     held_.pop_back();
+    leave(out);
   }
+  release_due(INT64_MAX);
 }
 
 bool SfModel::drop(const SfFrame& f) {
@@ -284,12 +332,46 @@ void SfModel::inject_reply(const SfFrame& syn) {
   f->tunnel = syn.tunnel;  // the reply goes back through the tunnel (VNI) of the SYN it answers
   f->tunnel_len = syn.tunnel_len;
   f->injected = true;
+  f->reply = true;
   f->answers_pid = syn.pid;
   f->spi = syn.spi;
   f->ts = syn.ts;
   f->side = syn.side ^ 1;
   ++counters_.injected;
   emit(f);
+}
+
+// A copy of the exemplar as it leaves the SF (after any rewrite or NAT), so it carries the exemplar's L2
+// header, tags and five-tuple: the draft's injected traffic "related to a layer 3 or layer 4 flow", whose
+// L2 headers the SF clones from exemplar packets (draft-04 §2, §4.1). An IPv4 copy gets the next IP ID, as
+// a retransmission or a cache's own segment would.
+SfFrame* SfModel::copy_of(const SfFrame& exemplar) {
+  SfFrame* f = acquire();
+  if (!f) return nullptr;
+  f->buf.assign(exemplar.buf.view());
+  const detail::L3Start l3 = detail::find_l3(f->buf.view());
+  if (l3.ok && l3.ethertype == codec::ethertype::ipv4 && f->buf.size() >= l3.offset + 20) {
+    std::uint8_t* ip = f->buf.data() + l3.offset;
+    const std::uint16_t old_id = load_be16(ip + 4);
+    const auto id = static_cast<std::uint16_t>(old_id + 1);
+    store_be16(ip + 4, id);
+    store_be16(ip + 10, checksum_adjust16(load_be16(ip + 10), old_id, id));  // RFC 1624
+  }
+  f->tunnel = exemplar.tunnel;
+  f->tunnel_len = exemplar.tunnel_len;
+  f->injected = true;
+  f->answers_pid = exemplar.pid;
+  f->spi = exemplar.spi;
+  f->ts = exemplar.ts;
+  f->side = exemplar.side;
+  ++counters_.injected;
+  return f;
+}
+
+bool SfModel::copy_due(const SfFrame& f) {
+  const Parsed p = parse(f.buf);
+  if (!p.has_tuple || !matches(cfg_.inject_match, p.tuple)) return false;
+  return ++inject_seen_ % cfg_.inject_every == 0;
 }
 
 void SfModel::submit(SfFrame* f) {
@@ -317,7 +399,11 @@ void SfModel::submit(SfFrame* f) {
     return;
   }
   modify(*f);
+  // The copy is made before the exemplar leaves: emitting it may hand it on (or, at a full delay line, back
+  // to the pool), and it takes its tunnel along.
+  SfFrame* copy = cfg_.inject_every != 0 && copy_due(*f) ? copy_of(*f) : nullptr;
   emit(f);
+  if (copy) emit(copy);
 }
 
 }  // namespace pktmap::sfc

@@ -1,6 +1,10 @@
 // The SF model file (sfcproxy-replay --sf), parsed with yaml-cpp into SfModelConfig with bounded values.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <initializer_list>
+#include <string_view>
+
 #include "pktmap/error.hpp"
 #include "pktmap/sfc/sf_model.hpp"
 #include "pktmap/text_file.hpp"
@@ -41,6 +45,26 @@ codec::MacAddr mac(const std::string& file, const YAML::Node& n, const std::stri
   return m;
 }
 
+// A behaviour's map may hold only these keys: a misspelt one would otherwise be ignored without a word.
+void only_keys(const std::string& file, const YAML::Node& map, const std::string& key,
+               std::initializer_list<std::string_view> known) {
+  for (const auto& kv : map) {
+    const auto k = yaml_key(file, kv.first, key);
+    if (std::find(known.begin(), known.end(), k) != known.end()) continue;
+    std::string list;
+    for (std::string_view n : known)
+      list.append(list.empty() ? "" : ", ").append(n);
+    fail(file, kv.first, key + "." + k, "unknown key (" + list + ")");
+  }
+}
+
+// Milliseconds of capture time (fractions allowed), up to an hour, as nanoseconds.
+std::int64_t milliseconds(const std::string& file, const YAML::Node& n, const std::string& key) {
+  const double ms = scalar<double>(file, n, key);
+  if (!(ms >= 0 && ms <= 3.6e6)) fail(file, n, key, "must be in 0..3600000 (milliseconds)");
+  return static_cast<std::int64_t>(ms * 1e6 + 0.5);
+}
+
 SfModelConfig from_root(const std::string& file, const YAML::Node& root) {
   SfModelConfig c;
   if (root.IsNull()) return c;
@@ -72,8 +96,23 @@ SfModelConfig from_root(const std::string& file, const YAML::Node& root) {
       }
     } else if (key == "reorder") {
       if (!v.IsMap() || !v["window"]) fail(file, v, key, "expected {window: N}");
+      only_keys(file, v, key, {"window"});
       c.reorder_window = static_cast<std::size_t>(
           bounded(file, v["window"], "reorder.window", 0, static_cast<long>(SfModel::kMaxReorderWindow)));
+    } else if (key == "delay") {
+      if (!v.IsMap() || !v["ms"]) fail(file, v, key, "expected {ms: N, jitter_ms: J, limit: FRAMES}");
+      only_keys(file, v, key, {"ms", "jitter_ms", "limit"});
+      c.delay = true;
+      c.delay_ns = milliseconds(file, v["ms"], "delay.ms");
+      if (v["jitter_ms"]) c.jitter_ns = milliseconds(file, v["jitter_ms"], "delay.jitter_ms");
+      if (v["limit"])
+        c.delay_limit = static_cast<std::size_t>(
+            bounded(file, v["limit"], "delay.limit", 1, static_cast<long>(SfModel::kMaxDelayLimit)));
+    } else if (key == "inject") {
+      if (!v.IsMap() || !v["every"]) fail(file, v, key, "expected {every: N, match: {proto, sport, dport}}");
+      only_keys(file, v, key, {"every", "match"});
+      c.inject_every = static_cast<std::uint64_t>(bounded(file, v["every"], "inject.every", 1, 1L << 32));
+      if (v["match"]) c.inject_match = flow_match(file, v["match"], "inject.match");
     } else if (key == "inject_rst") {
       if (v.IsScalar()) {
         c.inject_rst = scalar<bool>(file, v, key);
@@ -83,6 +122,7 @@ SfModelConfig from_root(const std::string& file, const YAML::Node& root) {
       }
     } else if (key == "rewrite_l2") {
       if (!v.IsMap()) fail(file, v, key, "expected {src: MAC, dst: MAC}");
+      only_keys(file, v, key, {"src", "dst"});
       if (v["src"]) c.rewrite_src = mac(file, v["src"], "rewrite_l2.src");
       if (v["dst"]) c.rewrite_dst = mac(file, v["dst"], "rewrite_l2.dst");
     } else if (key == "strip_vlan") {
@@ -95,8 +135,8 @@ SfModelConfig from_root(const std::string& file, const YAML::Node& root) {
       c.nat = std::make_shared<const NatRules>(parse_nat_rules(file, v));
     } else {
       fail(file, kv.first, key,
-           "unknown behaviour (seed, drop, reorder, inject_rst, rewrite_l2, strip_vlan, dscp, ttl_decrement, "
-           "nat)");
+           "unknown behaviour (seed, drop, reorder, delay, inject, inject_rst, rewrite_l2, strip_vlan, dscp, "
+           "ttl_decrement, nat)");
     }
   }
   return c;

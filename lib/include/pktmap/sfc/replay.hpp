@@ -31,15 +31,23 @@ struct ReplayOptions {
   bool sf_direct = true;
 };
 
+struct InjectedAccuracy {
+  std::uint64_t mapped = 0;  // restored on the path it belongs to
+  std::uint64_t wrong = 0;
+  std::uint64_t lost = 0;
+  [[nodiscard]] std::uint64_t total() const { return mapped + wrong + lost; }
+};
+
 struct Accuracy {
   std::uint64_t exact = 0;      // SPI, SI-1 and metadata byte-identical to what the packet entered with
   std::uint64_t path_only = 0;  // right SPI/SI, other metadata
   std::uint64_t wrong_path = 0;
-  std::uint64_t lost = 0;             // returned by the SF, not restored (unknown key, table refused, ...)
-  std::uint64_t injected_mapped = 0;  // SF-injected replies restored on the reverse of the path they answer
-  std::uint64_t injected_wrong = 0;
-  std::uint64_t injected_lost = 0;
+  std::uint64_t lost = 0;    // returned by the SF, not restored (unknown key, table refused, ...)
+  InjectedAccuracy replies;  // SF-injected replies: they belong on the reverse of the path they answer
+  InjectedAccuracy copies;   // SF-injected packets of the same flow: on their exemplar's path
   [[nodiscard]] std::uint64_t returned() const { return exact + path_only + wrong_path + lost; }
+  [[nodiscard]] std::uint64_t injected_mapped() const { return replies.mapped + copies.mapped; }
+  [[nodiscard]] std::uint64_t injected_lost() const { return replies.lost + copies.lost; }
 };
 
 struct ReplayReport {
@@ -53,6 +61,7 @@ struct ReplayReport {
   std::uint64_t to_sf = 0;
   std::uint64_t sf_returned = 0;
   std::uint64_t sf_dropped = 0;
+  std::uint64_t sf_delay_full = 0;  // of sf_dropped: the delay line was at its limit
   std::uint64_t sf_injected = 0;
   std::uint64_t restored = 0;
   std::uint64_t written = 0;
