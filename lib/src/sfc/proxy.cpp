@@ -103,6 +103,28 @@ bool Proxy::reverse_of(std::uint32_t spi, std::uint32_t& out) const {
   return true;
 }
 
+// Congruent metadata (draft-04 §3) is saved for packets the SF injects: a reply mapped to this path (a paired
+// SPI) gets it. It replaces the context headers of the path's latest header; the next protocol stays that
+// of the path's data, which a header without payload cannot tell (the sample's say "unknown"). A path that
+// has carried no data yet has no header to update, and a reply could not be sent on it anyway.
+void Proxy::keep_congruent(const codec::NshView& v, std::int64_t ts) {
+  if (pair_of_.empty() || pair_of_.count(v.spi) == 0 || v.si == 0 || (v.md_type != 1 && v.md_type != 2))
+    return;
+  const std::uint32_t pi = paths_.find(path_scope(v.spi));
+  if (pi == MappingTable::kNil || v.header.size() > codec::kNshMaxLen) return;
+  Entry& pe = paths_.at(pi);
+  std::array<std::uint8_t, codec::kNshMaxLen> h;
+  std::memcpy(h.data(), v.header.data(), v.header.size());
+  h[3] = pe.next_proto;
+  const HeaderId id = nsh_store_.intern(ByteView(h.data(), v.header.size()));
+  if (id == kNoHeader) return;
+  nsh_store_.release(pe.nsh);
+  pe.nsh = id;
+  pe.si = v.si;
+  paths_.touch(pi, ts);
+  ++congruent_kept_;
+}
+
 SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial, FrameBuffer& to_sf,
                           bool keep_header) {
   SffResult r;
@@ -126,6 +148,7 @@ SffResult Proxy::from_sff(ByteView frame, std::int64_t ts, std::uint64_t serial,
   r.side = side_of(v.spi);
   if (v.payload.empty() && !v.oam) {  // congruent metadata: the SFF's business, never the SF's
     r.verdict = SffVerdict::relay_congruent;
+    keep_congruent(v, ts);
     return r;
   }
   r.verdict = SffVerdict::drop;

@@ -172,6 +172,7 @@ void Run::emulated() {
     rep_.sf_delay_full = sf_->counters().delay_full;
     rep_.sf_injected = sf_->counters().injected;
   }
+  rep_.congruent_kept = proxy_->congruent_kept();
   rep_.table = proxy_->mode().table().counters();
   rep_.table_capacity = proxy_->mode().table().capacity();
   rep_.headers_peak = proxy_->nsh_store().peak();

@@ -14,8 +14,11 @@ double pct(std::uint64_t n, std::uint64_t d) {
 void print_report(const ReplayReport& r, std::FILE* out) {
   std::fprintf(out,
                "%s: %" PRIu64 " packets, %" PRIu64 " NSH (MD1 %" PRIu64 ", MD2 %" PRIu64 "), %" PRIu64
-               " not NSH (passed through), %" PRIu64 " congruent metadata (relayed)\n",
-               r.input.c_str(), r.packets_in, r.nsh, r.md1, r.md2, r.not_nsh, r.congruent);
+               " not NSH (passed through), %" PRIu64 " congruent metadata (relayed%s)\n",
+               r.input.c_str(), r.packets_in, r.nsh, r.md1, r.md2, r.not_nsh, r.congruent,
+               r.congruent_kept
+                   ? ("; " + std::to_string(r.congruent_kept) + " kept for injected replies").c_str()
+                   : "");
   if (r.accuracy_measured) {
     const Accuracy& a = r.accuracy;
     std::fprintf(
@@ -69,7 +72,9 @@ void write_report_json(const ReplayReport& r, report::JsonWriter& j) {
       .field("per", r.per)
       .field("packets_in", r.packets_in);
   j.key("nsh").begin_object().field("total", r.nsh).field("md1", r.md1).field("md2", r.md2).end_object();
-  j.field("not_nsh_passed", r.not_nsh).field("congruent_relayed", r.congruent);
+  j.field("not_nsh_passed", r.not_nsh)
+      .field("congruent_relayed", r.congruent)
+      .field("congruent_kept", r.congruent_kept);
   j.key("transports").begin_object();
   for (const auto& c : r.transports)
     j.field(c.name, c.value);

@@ -6,10 +6,12 @@
 #include <vector>
 
 #include "pktmap/error.hpp"
+#include "pktmap/pcapio/pcap_writer.hpp"
 #include "pktmap/sfc/replay.hpp"
 #include "pktmap/sfc/sf_model.hpp"
 #include "pktmap/wire/checksum.hpp"
 #include "pktmap/wire/short_bytes.hpp"
+#include "test_util.hpp"
 
 using namespace pktmap;
 using namespace pktmap::sfc;
@@ -318,5 +320,48 @@ TEST_CASE("replay: an SF that holds packets past --idle loses their keys", "[sfc
     CHECK(r.accuracy.returned() == r.sf_returned);
     if (lost) CHECK(r.table.expired > 0);
     CHECK((r.accuracy.lost + r.accuracy.wrong_path > 0) == lost);
+  }
+}
+
+// Congruent metadata (NSH without payload) on a paired path is saved for the replies an SF injects onto that
+// path (draft-04 §3): the RST answering a SYN on 101 goes back on 201 with the metadata 201 last carried.
+TEST_CASE("replay: an injected reply carries the congruent metadata its path last saw", "[sfc]") {
+  const auto sample = test::read_pcap_frames(std::string(PKTMAP_CAPTURES) + "/sfc-sample.pcap");
+  // Frames 23 (SPI 201, a SYN-ACK: the reverse path's data), 251 (congruent metadata, SPI 101) and 6 (a SYN
+  // on 101); the congruent frame is moved to SPI 201, SI 250, with a context nothing else carries.
+  std::vector<std::uint8_t> data = sample[22], congruent = sample[250], syn = sample[5];
+  REQUIRE(load_be16(&congruent[12]) == 0x894F);
+  REQUIRE(congruent.size() == 14 + 24);
+  store_be32(&congruent[14 + 4], 201u << 8 | 250);
+  const std::uint8_t marker[16] = {0xca, 0xfe, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+  std::memcpy(&congruent[14 + 8], marker, 16);
+  const auto dir = test::temp_dir("congruent");
+  const std::string in = (dir / "in.pcap").string(), out = (dir / "out.pcap").string();
+  {
+    pcapio::PcapWriter w(in, 1);
+    std::int64_t ts = 1'000'000'000;
+    for (const auto* f : {&data, &congruent, &syn})
+      w.write(ByteView(f->data(), f->size()), static_cast<std::uint32_t>(f->size()), ts += kMs);
+    w.commit();
+  }
+  {
+    ReplayOptions o;
+    o.input = in;
+    o.out = out;
+    o.proxy.mode.kind = ModeKind::vlan;
+    o.proxy.path_pairs = {{101, 201}};
+    o.sf.inject_rst = true;
+    o.show_progress = false;
+    const ReplayReport r = run_replay(o);
+    const auto frames = test::read_pcap_frames(out);
+    REQUIRE(frames.size() == 3);  // the data frame, the congruent frame relayed, the RST (the SYN is dropped)
+    const std::vector<std::uint8_t>& rst = frames[2];
+    REQUIRE(rst.size() >= 14 + 24 + 20 + 20);
+    CHECK(r.accuracy.replies.mapped == 1);
+    CHECK(r.congruent_kept == 1);
+    CHECK(load_be32(&rst[14 + 4]) == (201u << 8 | 249));  // SPI 201, the congruent SI less one
+    CHECK(rst[14 + 3] == 1);  // next protocol IPv4: the path's data, not "unknown"
+    CHECK(std::memcmp(&rst[14 + 8], marker, 16) == 0);
+    CHECK(rst[14 + 24 + 20 + 13] == 0x14);  // RST|ACK
   }
 }

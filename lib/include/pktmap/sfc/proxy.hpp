@@ -43,7 +43,8 @@ std::string check_path_pairs(const std::vector<std::pair<std::uint32_t, std::uin
 enum class SffVerdict : std::uint8_t {
   to_sf,            // the frame in to_sf goes to the SF
   relay_not_nsh,    // pass the input frame through unchanged
-  relay_congruent,  // NSH without payload (congruent metadata, draft-04 §4): relayed to the SFF unchanged
+  relay_congruent,  // NSH without payload (congruent metadata, draft-04 §3): relayed to the SFF unchanged,
+                    // and kept for replies the SF injects onto a paired path
   drop,             // RFC 8300 policy or mapping failure (outcome names it)
   reject,           // malformed input frame
 };
@@ -91,6 +92,8 @@ class Proxy {
   [[nodiscard]] HeaderStore& outer_store() { return outer_store_; }
   [[nodiscard]] MappingTable& paths() { return paths_; }
   [[nodiscard]] const ProxyConfig& config() const { return cfg_; }
+  // Congruent metadata saved into a paired path's header, for the replies an SF injects onto it.
+  [[nodiscard]] std::uint64_t congruent_kept() const { return congruent_kept_; }
   static ScopeKey path_scope(std::uint32_t spi);
 
  private:
@@ -98,6 +101,7 @@ class Proxy {
   // Last header interned per SPI (direct-mapped on the low SPI bits); see intern_for_path().
   using HeaderCache = std::array<HeaderId, 1024>;
   HeaderId intern_for_path(HeaderStore& store, HeaderCache& cache, std::uint32_t spi, ByteView bytes);
+  void keep_congruent(const codec::NshView& v, std::int64_t ts);
   // Idle expiry, once per packet timestamp (a frame's return at the time it left finds nothing new due).
   void expire(std::int64_t ts) {
     if (ts == expired_at_) return;
@@ -117,6 +121,7 @@ class Proxy {
   // runs skip extracting it.
   bool needs_tuple_ = true;
   std::uint16_t ip_id_ = 0;
+  std::uint64_t congruent_kept_ = 0;
   std::int64_t expired_at_ = INT64_MIN;
   NshLocation where_;  // the current input frame's NSH (a member: no per-packet construction)
   HeaderCache nsh_cache_;

@@ -56,8 +56,9 @@ struct ReplayReport {
   std::string per;
   std::uint64_t packets_in = 0;
   std::uint64_t nsh = 0, md1 = 0, md2 = 0;
-  std::uint64_t not_nsh = 0;    // passed through
-  std::uint64_t congruent = 0;  // relayed unchanged
+  std::uint64_t not_nsh = 0;         // passed through
+  std::uint64_t congruent = 0;       // relayed unchanged
+  std::uint64_t congruent_kept = 0;  // of those, saved into a paired path's header for injected replies
   std::uint64_t to_sf = 0;
   std::uint64_t sf_returned = 0;
   std::uint64_t sf_dropped = 0;
