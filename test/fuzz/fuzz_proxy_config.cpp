@@ -1,11 +1,12 @@
-// The proxy configuration file (sfcproxy-replay --config, parse_proxy_config over yaml-cpp): `vxlan:` and
-// `nat:` either parse into values the proxy accepts or are refused with a SetupError that starts with the
-// file's name; no other exception escapes.
+// The proxy configuration file (sfcproxy-replay --config, parse_proxy_config over yaml-cpp): `mac:`, `vlan:`,
+// `qinq:`, `vxlan:`, `nat:` and `pairs:` either parse into values the proxy accepts or are refused with a
+// SetupError that starts with the file's name; no other exception escapes.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "fuzz_check.hpp"
+#include "pktmap/codec/vlan.hpp"
 #include "pktmap/error.hpp"
 #include "pktmap/sfc/proxy_config.hpp"
 
@@ -21,6 +22,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const VxlanConfig& x = pc.mode.vxlan;
     if (x.proxy_ip != defaults.proxy_ip || x.sf_ip != defaults.sf_ip)
       PKTMAP_FUZZ_CHECK(x.proxy_ip != x.sf_ip);
+    // Whatever parses is a configuration the proxy accepts.
+    PKTMAP_FUZZ_CHECK(check_mode_config(pc.mode).empty());
+    PKTMAP_FUZZ_CHECK(pktmap::codec::is_vlan_tpid(pc.mode.s_tpid));
+    PKTMAP_FUZZ_CHECK(check_path_pairs(pc.path_pairs).empty());
+    if (pc.mode.mac_base != ModeConfig{}.mac_base)
+      PKTMAP_FUZZ_CHECK(
+          check_mac_pool(pc.mode, pc.proxy_mac, pc.sf_mac).empty() ||
+          !(pc.mode.vxlan.proxy_mac == defaults.proxy_mac && pc.mode.vxlan.sf_mac == defaults.sf_mac));
     if (pc.mode.nat) {
       PKTMAP_FUZZ_CHECK(!pc.mode.nat->empty());
       for (const NatRule& r : pc.mode.nat->rules)

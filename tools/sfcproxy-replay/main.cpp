@@ -62,7 +62,11 @@ SF model (--sf FILE, YAML; every key optional):
       rewrite: {src: 198.51.100.0/24, sport: 20000-29999}   # prefix keeps host bits; port lo+p%n
 
 Proxy configuration (--config FILE, YAML; offline and live):
-  vxlan: {proxy_ip: 198.18.0.1, sf_ip: 198.18.0.2, sf_mac: "02:00:00:00:5f:02", port: 4789}
+  mac: {pool: "02:5f:00:00:00:00"}          # key MACs: mac 02:5f:00:xx:xx:xx, mac-pair 02:5f:01/02:..
+  vlan: {vids: 100-1099}                    # the VIDs the SF's trunk carries
+  qinq: {s_tpid: 0x8100}                    # outer tag type (default 0x88a8)
+  vxlan: {proxy_ip: 198.18.0.1, sf_ip: 198.18.0.2, sf_mac: "02:00:00:00:5f:02", port: 4789, vnis: 5000-5999}
+  pairs: ["101:201", "102:202"]             # as --pair
   nat: [...]                                # as above; overrides the SF model's rules for --mode nat
 
 Exit status: 0 done, 1 usage error, 2 input error (unreadable/corrupt capture, bad SF model, config or state
@@ -168,6 +172,9 @@ int run(Cli& c) {
   if (!c.vxlan_proxy.empty() && !codec::parse_ipv4_addr(c.vxlan_proxy, pc.mode.vxlan.proxy_ip))
     return usage_error("--proxy-vxlan-addr: " + codec::ipv4_addr_refusal(c.vxlan_proxy));
   if (c.vxlan_port) pc.mode.vxlan.port = static_cast<std::uint16_t>(c.vxlan_port);
+  if (pc.mode.kind == sfc::ModeKind::mac || pc.mode.kind == sfc::ModeKind::mac_pair)
+    if (std::string bad = sfc::check_mac_pool(pc.mode, pc.proxy_mac, pc.sf_mac); !bad.empty())
+      return usage_error(bad);
   if (!c.sf_file.empty()) c.opt.sf = sfc::load_sf_model(c.sf_file);
   if (!pc.mode.nat) pc.mode.nat = c.opt.sf.nat;  // one YAML can describe the SF and the rules
   if (c.opt.from_sf.empty() && !c.compare) {     // phase 2 takes its mode from the state file

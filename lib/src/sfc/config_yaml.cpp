@@ -1,8 +1,12 @@
 // YAML for the proxy: the `nat:` rule list (shared by --config and the --sf model) and the proxy
-// configuration file (sfcproxy-replay --config): `vxlan:` VTEP settings and `nat:` rules.
+// configuration file (sfcproxy-replay --config): the key MAC pool, VID and VNI ranges, the QinQ S-tag type,
+// `vxlan:` VTEP settings, `nat:` rules and path pairs.
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
+
 #include "pktmap/codec/ipv4.hpp"
+#include "pktmap/codec/vlan.hpp"
 #include "pktmap/sfc/proxy_config.hpp"
 #include "pktmap/text_file.hpp"
 #include "yaml_util.hpp"
@@ -72,9 +76,38 @@ NatRules parse_nat_rules(const std::string& file, const YAML::Node& list) {
 
 namespace {
 
+// "FIRST-LAST" (or one number) within lo..hi.
+void id_range(const std::string& file, const YAML::Node& n, const std::string& key, std::uint32_t lo,
+              std::uint32_t hi, std::uint32_t& first, std::uint32_t& last) {
+  const auto text = scalar<std::string>(file, n, key);
+  const std::string what = "expected FIRST-LAST within " + std::to_string(lo) + ".." + std::to_string(hi);
+  const char* end = text.data() + text.size();
+  std::uint32_t a = 0, b = 0;
+  auto r = std::from_chars(text.data(), end, a);
+  if (r.ec != std::errc()) fail(file, n, key, what);
+  b = a;
+  if (r.ptr != end) {
+    if (*r.ptr != '-') fail(file, n, key, what);
+    const auto r2 = std::from_chars(r.ptr + 1, end, b);
+    if (r2.ec != std::errc() || r2.ptr != end) fail(file, n, key, what);
+  }
+  if (a < lo || b > hi || b < a) fail(file, n, key, what);
+  first = a;
+  last = b;
+}
+
+// Each key of a map names a setting; anything else is refused with the list.
+template <class Fn>
+void each_key(const std::string& file, const YAML::Node& map, const std::string& key, const char* expected,
+              Fn&& fn) {
+  if (!map.IsMap()) fail(file, map, key, std::string("expected ") + expected);
+  for (const auto& f : map)
+    fn(yaml_key(file, f.first, key), f.first, f.second);
+}
+
 void config_from_root(const std::string& file, const YAML::Node& root, ProxyConfig& pc) {
   if (root.IsNull()) return;
-  if (!root.IsMap()) fail(file, root, "(top)", "expected a map (vxlan, nat)");
+  if (!root.IsMap()) fail(file, root, "(top)", "expected a map (mac, vlan, qinq, vxlan, nat, pairs)");
   for (const auto& kv : root) {
     const auto key = yaml_key(file, kv.first, "(top)");
     const YAML::Node& v = kv.second;
@@ -95,13 +128,51 @@ void config_from_root(const std::string& file, const YAML::Node& root, ProxyConf
             fail(file, f.second, name, "not a MAC address");
         } else if (k == "port") {
           x.port = static_cast<std::uint16_t>(yaml::bounded(file, f.second, name, 1, 65535));
+        } else if (k == "vnis") {
+          id_range(file, f.second, name, 1, kMaxVni, pc.mode.vni_first, pc.mode.vni_last);
         } else {
-          fail(file, f.first, name, "unknown key (proxy_ip, sf_ip, proxy_mac, sf_mac, port)");
+          fail(file, f.first, name, "unknown key (proxy_ip, sf_ip, proxy_mac, sf_mac, port, vnis)");
         }
       }
       if (x.proxy_ip == x.sf_ip) fail(file, v, key, "proxy_ip and sf_ip must differ");
+    } else if (key == "mac") {
+      each_key(file, v, key, "{pool: MAC}",
+               [&](const std::string& k, const YAML::Node& kn, const YAML::Node& val) {
+                 if (k != "pool") fail(file, kn, "mac." + k, "unknown key (pool)");
+                 if (!codec::parse_mac(scalar<std::string>(file, val, "mac.pool"), pc.mode.mac_base))
+                   fail(file, val, "mac.pool", "not a MAC address");
+                 if (std::string why = check_mac_pool(pc.mode, pc.proxy_mac, pc.sf_mac); !why.empty())
+                   fail(file, val, "mac.pool", why);
+               });
+    } else if (key == "vlan") {
+      each_key(file, v, key, "{vids: FIRST-LAST}",
+               [&](const std::string& k, const YAML::Node& kn, const YAML::Node& val) {
+                 if (k != "vids") fail(file, kn, "vlan." + k, "unknown key (vids)");
+                 std::uint32_t a = 0, b = 0;
+                 id_range(file, val, "vlan.vids", 1, 4094, a, b);
+                 pc.mode.vid_first = static_cast<std::uint16_t>(a);
+                 pc.mode.vid_last = static_cast<std::uint16_t>(b);
+               });
+    } else if (key == "qinq") {
+      each_key(file, v, key, "{s_tpid: 0x88a8}",
+               [&](const std::string& k, const YAML::Node& kn, const YAML::Node& val) {
+                 if (k != "s_tpid") fail(file, kn, "qinq." + k, "unknown key (s_tpid)");
+                 const long t = yaml::bounded(file, val, "qinq.s_tpid", 0, 0xffff);
+                 if (!codec::is_vlan_tpid(static_cast<std::uint16_t>(t)))
+                   fail(file, val, "qinq.s_tpid", "a tag type: 0x88a8 (802.1ad), 0x8100 or 0x9100");
+                 pc.mode.s_tpid = static_cast<std::uint16_t>(t);
+               });
+    } else if (key == "pairs") {
+      if (!v.IsSequence()) fail(file, v, key, "expected a list of \"FWD:REV\" SPI pairs");
+      for (const auto& p : v) {
+        const auto text = scalar<std::string>(file, p, "pairs");
+        std::uint32_t f = 0, r = 0;
+        if (!parse_path_pair(text, f, r)) fail(file, p, "pairs", "expected FWD:REV, two SPIs in 0..16777215");
+        pc.path_pairs.emplace_back(f, r);
+        if (std::string why = check_path_pairs(pc.path_pairs); !why.empty()) fail(file, p, "pairs", why);
+      }
     } else {
-      fail(file, kv.first, key, "unknown key (vxlan, nat)");
+      fail(file, kv.first, key, "unknown key (mac, vlan, qinq, vxlan, nat, pairs)");
     }
   }
 }

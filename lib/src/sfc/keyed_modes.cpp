@@ -11,10 +11,7 @@ using detail::found;
 using detail::miss;
 
 KeyedMode::KeyedMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer)
-    : Mode(c),
-      nsh_(&nsh),
-      outer_(&outer),
-      table_(c.limit ? c.limit : default_limit(c.kind), c.idle_ns, c.policy, nsh, outer) {}
+    : Mode(c), nsh_(&nsh), outer_(&outer), table_(mode_limit(c), c.idle_ns, c.policy, nsh, outer) {}
 
 Outcome KeyedMode::to_sf(const ToSfPacket& p, FrameBuffer& frame) {
   if (frame.size() < codec::kEthernetHeaderLen) return invalid("sf_frame_too_short");
@@ -116,10 +113,11 @@ Outcome MacPairMode::decode(FrameBuffer& frame, std::uint32_t& index, bool& reve
   return ok_outcome();
 }
 
-// vlan: a pushed 802.1Q tag, VID = index + 1. The direction is the SF side the frame comes back on.
+// vlan: a pushed 802.1Q tag, VID = the range's first + index. The direction is the SF side the frame comes
+// back on.
 Outcome VlanMode::encode(std::uint32_t i, Entry&, const ToSfPacket&, FrameBuffer& frame) {
   if (frame.headroom() < 4) return unsupported("no_headroom");
-  codec::VlanTag tag{cfg_.vlan_tpid, 0, false, static_cast<std::uint16_t>(i + 1)};
+  codec::VlanTag tag{cfg_.vlan_tpid, 0, false, static_cast<std::uint16_t>(cfg_.vid_first + i)};
   frame.set_start(codec::push_vlan_tag(frame.data(), tag));
   return ok_outcome();
 }
@@ -129,7 +127,8 @@ Outcome VlanMode::decode(FrameBuffer& frame, std::uint32_t& index, bool& reverse
     return unsupported("vlan_tag_missing");
   const std::uint16_t vid = load_be16(frame.data() + 14) & 0x0fff;
   if (vid == 0 || vid == 0xfff) return unsupported("vlan_vid_reserved");
-  index = vid - 1u;
+  if (vid < cfg_.vid_first || vid > cfg_.vid_last) return unsupported("vlan_vid_not_ours");
+  index = vid - std::uint32_t{cfg_.vid_first};
   reversed = false;
   frame.set_start(codec::pop_vlan_tag(frame.data()));
   return ok_outcome();

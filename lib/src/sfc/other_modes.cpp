@@ -33,7 +33,7 @@ QinqMode::QinqMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer)
       nsh_(&nsh),
       outer_(&outer),
       outer_keys_(4094, c.idle_ns, c.policy, nsh, outer),
-      packets_(c.limit ? c.limit : default_limit(c.kind), c.idle_ns, c.policy, nsh, outer) {}
+      packets_(mode_limit(c), c.idle_ns, c.policy, nsh, outer) {}
 
 Outcome QinqMode::to_sf(const ToSfPacket& p, FrameBuffer& frame) {
   if (frame.size() < codec::kEthernetHeaderLen) return invalid("sf_frame_too_short");
@@ -82,7 +82,7 @@ TupleMode::TupleMode(const ModeConfig& c, HeaderStore& nsh, HeaderStore& outer, 
     : Mode(c),
       nsh_(&nsh),
       outer_(&outer),
-      table_(c.limit ? c.limit : default_limit(c.kind), c.idle_ns, c.policy, nsh, outer),
+      table_(mode_limit(c), c.idle_ns, c.policy, nsh, outer),
       tag_(tag),
       truncated_name_(truncated_name),
       not_ip_name_(not_ip_name) {}

@@ -145,9 +145,9 @@ std::string key_text(ModeKind m, const std::string& table, std::uint32_t index, 
     std::snprintf(b, sizeof b, "s-vid %u c-vid %u", static_cast<unsigned>(e.scope.w[1] >> 16),
                   static_cast<unsigned>(e.scope.w[1] & 0xffff));
   } else if (m == ModeKind::vlan) {
-    std::snprintf(b, sizeof b, "vid %u", index + 1);
+    std::snprintf(b, sizeof b, "vid %u", c.vid_first + index);  // as VlanMode::encode numbers them
   } else if (m == ModeKind::vxlan) {
-    std::snprintf(b, sizeof b, "vni %u", index + 1);
+    std::snprintf(b, sizeof b, "vni %u", c.vni_first + index);
   } else if (m == ModeKind::five_tuple || m == ModeKind::nat) {
     return tuple_text(e.scope);
   } else {
@@ -227,6 +227,8 @@ void save_state(Proxy& proxy, const std::string& path, const std::string& input)
                 {"proxy_mac", mac_text(pc.proxy_mac)},
                 {"sf_mac", mac_text(pc.sf_mac)},
                 {"s_tpid", c.s_tpid},
+                {"vids", {c.vid_first, c.vid_last}},
+                {"vnis", {c.vni_first, c.vni_last}},
                 {"forward_oam", pc.policy.forward_oam}}},
               {"columns", {"table", "key", "spi", "si", "side", "next_proto", "nsh"}},
               {"entries", json::array()}};
@@ -267,6 +269,18 @@ ProxyConfig config_from(const json& doc, const std::string& path) {
     if (m.contains("s_tpid"))
       pc.mode.s_tpid = static_cast<std::uint16_t>(whole(m["s_tpid"], meta, "s_tpid", 0xffff));
     pc.policy.forward_oam = m.value("forward_oam", false);
+    if (m.contains("vids")) {  // a range of keys; files from before ranges have none (1..4094)
+      const json& r = m["vids"];
+      if (!r.is_array() || r.size() != 2) throw SetupError(meta + "vids: expected [first, last]");
+      pc.mode.vid_first = static_cast<std::uint16_t>(whole(r[0], meta, "vids", 4094));
+      pc.mode.vid_last = static_cast<std::uint16_t>(whole(r[1], meta, "vids", 4094));
+    }
+    if (m.contains("vnis")) {
+      const json& r = m["vnis"];
+      if (!r.is_array() || r.size() != 2) throw SetupError(meta + "vnis: expected [first, last]");
+      pc.mode.vni_first = static_cast<std::uint32_t>(whole(r[0], meta, "vnis", kMaxVni));
+      pc.mode.vni_last = static_cast<std::uint32_t>(whole(r[1], meta, "vnis", kMaxVni));
+    }
     if (m.contains("vxlan")) {
       const json& x = m["vxlan"];
       VxlanConfig& v = pc.mode.vxlan;

@@ -45,7 +45,7 @@ Outcome VxlanMode::encode(std::uint32_t i, Entry&, const ToSfPacket& p, FrameBuf
   w.be16(v.port);
   w.be16(static_cast<std::uint16_t>(codec::kUdpHeaderLen + codec::kVxlanHeaderLen + inner));
   w.be16(0);  // RFC 7348 §5: UDP checksum SHOULD be zero
-  codec::write_vxlan(w, i + 1);
+  codec::write_vxlan(w, cfg_.vni_first + i);
   return w.ok() ? ok_outcome() : invalid("vxlan_encap_failed");
 }
 
@@ -64,8 +64,9 @@ Outcome VxlanMode::decode(FrameBuffer& frame, std::uint32_t& index, bool& revers
   if (!vx) return vx.outcome();
   if (!vx->i_flag) return unsupported("vxlan_i_flag_clear");
   if (vx->vni == 0) return unsupported("vxlan_vni_zero");
+  if (vx->vni < cfg_.vni_first || vx->vni > cfg_.vni_last) return unsupported("vxlan_vni_not_ours");
   if (vx->payload.size() < codec::kEthernetHeaderLen) return truncated("vxlan_inner_truncated");
-  index = vx->vni - 1;
+  index = vx->vni - cfg_.vni_first;
   reversed = false;
   // Keep only the inner frame (bytes after the UDP length, e.g. Ethernet padding, are not part of it).
   const std::size_t start = static_cast<std::size_t>(vx->payload.data() - frame.data());

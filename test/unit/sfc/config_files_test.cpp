@@ -1,7 +1,10 @@
 // The files sfcproxy-replay reads before any packet (SF model, proxy configuration, state file): a bad one
 // is refused with one line that names the file, where in it, and the key; a state file restores only
 // entries that could have come from packets.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <string>
 
 #include "pktmap/error.hpp"
@@ -145,4 +148,79 @@ TEST_CASE("Files: a directory is not an empty file", "[sfc]") {
   CHECK(error_of([] { (void)read_state_config("/"); }) == "/: cannot open state file");
   ProxyConfig pc;
   CHECK(error_of([&] { load_proxy_config("/", pc); }) == "/: cannot read proxy configuration");
+}
+
+TEST_CASE("Proxy configuration: the MAC pool, VID and VNI ranges, S-tag type and path pairs", "[sfc]") {
+  ProxyConfig pc;
+  parse_proxy_config(
+      "mac: {pool: \"02:77:10:00:00:00\"}\nvlan: {vids: 100-1099}\nqinq: {s_tpid: 0x8100}\n"
+      "vxlan: {vnis: 5000-5999}\npairs: [\"101:201\", \"102:202\"]\n",
+      "c.yaml", pc);
+  CHECK(pc.mode.mac_base == codec::MacAddr{0x02, 0x77, 0x10, 0, 0, 0});
+  CHECK(pc.mode.vid_first == 100);
+  CHECK(pc.mode.vid_last == 1099);
+  CHECK(pc.mode.s_tpid == 0x8100);
+  CHECK(pc.mode.vni_first == 5000);
+  CHECK(pc.mode.vni_last == 5999);
+  CHECK(pc.path_pairs.size() == 2);
+  pc.mode.kind = ModeKind::vlan;
+  CHECK(mode_limit(pc.mode) == 1000);
+  pc.mode.kind = ModeKind::vxlan;
+  CHECK(mode_limit(pc.mode) == 1000);
+  pc.mode.kind = ModeKind::vlan;
+  pc.mode.limit = 1001;
+  CHECK(check_mode_config(pc.mode) == "vlan has 1000 keys (VIDs 100..1099): --limit at most 1000");
+  auto bad = [](const std::string& text) {
+    return error_of([&] {
+      ProxyConfig p;
+      parse_proxy_config(text, "c.yaml", p);
+    });
+  };
+  CHECK(bad("vlan: {vids: 0-10}\n") == "c.yaml:1:14: vlan.vids: expected FIRST-LAST within 1..4094");
+  CHECK(bad("vlan: {vids: 200-100}\n") == "c.yaml:1:14: vlan.vids: expected FIRST-LAST within 1..4094");
+  CHECK(bad("vlan: {vids: 7}\n").empty());
+  CHECK(bad("vxlan: {vnis: 1-16777216}\n") ==
+        "c.yaml:1:15: vxlan.vnis: expected FIRST-LAST within 1..16777215");
+  CHECK(bad("qinq: {s_tpid: 0x0800}\n") ==
+        "c.yaml:1:16: qinq.s_tpid: a tag type: 0x88a8 (802.1ad), 0x8100 or 0x9100");
+  CHECK(bad("mac: {pool: \"03:5f:00:00:00:00\"}\n") ==
+        "c.yaml:1:13: mac.pool: MAC pool 03:5f:00:00:00:00: not a locally administered unicast prefix (first "
+        "byte x2, x6, xA or xE)");
+  // The pool's three lanes (02:00:00, 02:00:01, 02:00:02) would take the default proxy MAC 02:00:00:00:5f:01.
+  CHECK(bad("mac: {pool: \"02:00:00:00:00:00\"}\n") ==
+        "c.yaml:1:13: mac.pool: MAC pool 02:00:00:00:00:00 overlaps the proxy MAC 02:00:00:00:5f:01 (the "
+        "pool's "
+        "keys are 02:00:00:00:00:00 to 02:00:02:ff:ff:ff)");
+  CHECK(bad("pairs: [\"101:201\", \"201:301\"]\n") ==
+        "c.yaml:1:20: pairs: path pair 201:301: each SPI may appear in one pair only");
+  CHECK(bad("pairs: [\"101:16777216\"]\n") == "c.yaml:1:9: pairs: expected FWD:REV, two SPIs in 0..16777215");
+  CHECK(bad("vlan: {vid: 5}\n") == "c.yaml:1:8: vlan.vid: unknown key (vids)");
+  CHECK(bad("tpid: 1\n") == "c.yaml:1:1: tpid: unknown key (mac, vlan, qinq, vxlan, nat, pairs)");
+}
+
+// The two-phase run keeps the ranges in the state file: phase 2 reads the VIDs phase 1 gave.
+TEST_CASE("State file: a VID range set by the configuration carries over to phase 2", "[sfc]") {
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("pktmap-vids-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  ReplayOptions one;
+  one.input = std::string(PKTMAP_CAPTURES) + "/sfc-sample.pcap";
+  one.to_sf = dir + "/to-sf.pcap";
+  one.state_out = dir + "/s.json";
+  one.emulate_sf = false;
+  one.show_progress = false;
+  one.proxy.mode.kind = ModeKind::vlan;
+  one.proxy.mode.per = Granularity::flow;
+  one.proxy.mode.vid_first = 3000;
+  one.proxy.mode.vid_last = 3999;
+  const ReplayReport r1 = run_replay(one);
+  CHECK(read_state_config(one.state_out).mode.vid_first == 3000);
+  ReplayOptions two;
+  two.from_sf = one.to_sf;
+  two.state_in = one.state_out;
+  two.show_progress = false;
+  const ReplayReport r2 = run_replay(two);
+  CHECK(r1.to_sf > 1900);
+  CHECK(r2.restored == r1.to_sf);
+  std::filesystem::remove_all(dir);
 }

@@ -275,7 +275,8 @@ TEST_CASE("nat rules: bad rules are refused with file:line:col and key", "[sfc][
   CHECK(err("vxlan: {sf_ip: 10.0.0.01}\n") ==
         "pktmap-sfc-bad.yaml:1:16: vxlan.sf_ip: not an IPv4 address: \"01\" has a leading zero (octal to "
         "inet_aton and ping)");
-  CHECK(err("vxlan_gpe: {}\n") == "pktmap-sfc-bad.yaml:1:1: vxlan_gpe: unknown key (vxlan, nat)");
+  CHECK(err("vxlan_gpe: {}\n") ==
+        "pktmap-sfc-bad.yaml:1:1: vxlan_gpe: unknown key (mac, vlan, qinq, vxlan, nat, pairs)");
 }
 
 TEST_CASE("nat mode through a NATing SF keeps every IP flow; 5tuple loses the translated ones",

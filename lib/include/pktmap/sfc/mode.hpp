@@ -52,9 +52,15 @@ struct ModeConfig {
   std::size_t limit = 0;  // 0 = the mode's default (mac 16384, mac-pair 16384, vlan 4094, ...)
   std::int64_t idle_ns = 60'000'000'000;  // 60 s (ODL's PathMapperACL timeout); <= 0 never expires
   FullPolicy policy = FullPolicy::evict_oldest;
-  codec::MacAddr mac_base{0x02, 0x5f, 0x00, 0x00, 0x00, 0x00};  // key MACs: base with the index in 24 bits
-  std::uint16_t s_tpid = 0x88A8;                                // qinq outer tag (802.1ad)
+  // Key MACs: the pool's first three bytes (mac: that prefix, mac-pair: the next two), the index in the
+  // low 24 bits.
+  codec::MacAddr mac_base{0x02, 0x5f, 0x00, 0x00, 0x00, 0x00};
+  std::uint16_t s_tpid = 0x88A8;  // qinq outer tag (802.1ad)
   std::uint16_t vlan_tpid = 0x8100;
+  std::uint16_t vid_first = 1;  // vlan: the VIDs keys take (an SF's trunk may allow only some)
+  std::uint16_t vid_last = 4094;
+  std::uint32_t vni_first = 1;  // vxlan: the VNIs keys take
+  std::uint32_t vni_last = 0xFFFFFF;
   // Most packets that can be at the SF at once (emulated SF: its reorder window + 1; unknown = 0). Decides
   // whether vlan per packet fits in 4094 keys.
   std::size_t max_in_flight = 0;
@@ -67,6 +73,12 @@ struct ModeConfig {
 // Empty string = fine.
 std::string check_mode_config(const ModeConfig& c);
 std::size_t default_limit(ModeKind m);
+// The table capacity a configuration gets: --limit, or the mode's default within its VID or VNI range.
+std::size_t mode_limit(const ModeConfig& c);
+// Empty, or why the key MAC pool cannot be used: not locally administered unicast, or overlapping the
+// proxy's own MACs (a bridge in the SF would learn one address on two ports).
+std::string check_mac_pool(const ModeConfig& c, const codec::MacAddr& proxy_mac,
+                           const codec::MacAddr& sf_mac);
 
 // What the proxy knows about a packet going to the SF.
 struct ToSfPacket {
