@@ -291,6 +291,14 @@ def case_compare_modes():
     check(("5tuple", "packet") not in rows and ("5tuple", "flow") in rows, f"refused rows left out: {list(rows)}")
     check(("vlan", "packet") in rows and ("mac", "path") in rows and ("vxlan", "packet") in rows, f"rows: {list(rows)}")
     check(not any(m == "nat" for m, _ in rows) and len(rows) == 15, f"no nat rows without rules: {list(rows)}")
+    # --json: the same runs as reports, in the same order, and the text row's numbers are theirs.
+    runs = json.loads(replay("-r", SAMPLE, "--sf", os.path.join(MODELS, "reverse-rst.yaml"), *PAIRS, "--compare-modes",
+                             "--json", expect_rc=0).stdout)
+    check([(r["mode"], r["per"]) for r in runs] == list(rows), f"--json rows: {[(r['mode'], r['per']) for r in runs]}")
+    for r in runs:
+        cols = rows.get((r["mode"], r["per"]), "").split()
+        want = [str(r["accuracy"]["lost"]), str(r["table"]["inserted"]), str(r["table"]["peak"])]
+        check(cols[6:9] == want and r["table"]["inserted"] >= r["table"]["peak"], f"{r['mode']}/{r['per']}: {cols} vs {want}")
     p = replay("-r", SAMPLE, "--sf", os.path.join(MODELS, "nat.yaml"), "--compare-modes", expect_rc=0)
     rows = {tuple(line.split()[:2]): line.split() for line in p.stdout.splitlines()[1:]}
     check(("nat", "flow") in rows and ("nat", "packet") not in rows and len(rows) == 16, f"rows: {list(rows)}")

@@ -115,18 +115,22 @@ bool parse_pairs(const std::vector<std::string>& in, sfc::ProxyConfig& pc, std::
 void print_matrix_row(const sfc::ReplayReport& r) {
   const auto& a = r.accuracy;
   const double n = static_cast<double>(a.returned() ? a.returned() : 1);
-  std::printf("%-9s %-7s %6.1f %%  %9" PRIu64 "  %6" PRIu64 "  %5" PRIu64 "  %9zu  %s\n", r.mode.c_str(),
-              r.per.c_str(), 100.0 * static_cast<double>(a.exact) / n, a.path_only, a.wrong_path, a.lost,
-              r.table.peak,
+  std::printf("%-9s %-7s %6.1f %%  %9" PRIu64 "  %6" PRIu64 "  %5" PRIu64 "  %9" PRIu64 "  %9zu  %s\n",
+              r.mode.c_str(), r.per.c_str(), 100.0 * static_cast<double>(a.exact) / n, a.path_only,
+              a.wrong_path, a.lost, r.table.inserted, r.table.peak,
               r.sf_injected
                   ? (std::to_string(a.injected_mapped()) + "/" + std::to_string(r.sf_injected)).c_str()
                   : "-");
 }
 
+// The draft's Table 1, measured: one row per mode and granularity the SF model allows. With --json, an array
+// of the runs' reports (the same objects as a single run's --json).
 int compare_modes(const Cli& c) {
-  std::printf("%-9s %-7s %8s  %9s  %6s  %5s  %9s  %s\n", "mode", "per", "exact", "path-only", "wrong", "lost",
-              "keys peak", "injected mapped");
-  int status = kExitOk;
+  if (!c.json)
+    std::printf("%-9s %-7s %8s  %9s  %6s  %5s  %9s  %9s  %s\n", "mode", "per", "exact", "path-only", "wrong",
+                "lost", "keys used", "keys peak", "injected mapped");
+  report::JsonWriter j;
+  j.begin_array();
   const sfc::Granularity pers[] = {sfc::Granularity::path, sfc::Granularity::flow, sfc::Granularity::packet};
   for (auto m : sfc::kAllModes)
     for (auto g : pers) {
@@ -144,10 +148,15 @@ int compare_modes(const Cli& c) {
         std::fprintf(stderr, "sfcproxy-replay: %s\n", r.input_error.c_str());
         return kExitInput;
       }
-      print_matrix_row(r);
-      if (report::interrupted()) return kExitInput;
+      if (c.json)
+        sfc::write_report_json(r, j);
+      else
+        print_matrix_row(r);
+      if (report::interrupted()) break;
     }
-  return status;
+  j.end_array();
+  if (c.json) std::printf("%s\n", j.str().c_str());
+  return report::interrupted() ? kExitInput : kExitOk;
 }
 
 int run(Cli& c) {
