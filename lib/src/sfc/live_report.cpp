@@ -1,5 +1,6 @@
 // Counters of a live run, as text (final report and one-line periodic stats) and JSON.
 #include <cinttypes>
+#include <string>
 
 #include "pktmap/sfc/live.hpp"
 
@@ -42,8 +43,11 @@ void counters_json(report::JsonWriter& j, const char* name, const report::Counte
 void print_live_report(const LiveReport& r, std::FILE* out) {
   std::fprintf(out,
                "from SFF %" PRIu64 " frames: %" PRIu64 " NSH (MD1 %" PRIu64 ", MD2 %" PRIu64 "), %" PRIu64
-               " not NSH (ignored), %" PRIu64 " congruent metadata (sent back)\n",
-               r.sff_frames, r.nsh, r.md1, r.md2, r.not_nsh, r.congruent);
+               " not NSH (ignored), %" PRIu64 " congruent metadata (sent back%s)\n",
+               r.sff_frames, r.nsh, r.md1, r.md2, r.not_nsh, r.congruent,
+               r.congruent_kept
+                   ? ("; " + std::to_string(r.congruent_kept) + " kept for injected replies").c_str()
+                   : "");
   std::fprintf(
       out, "mode %s per %s: to SF %" PRIu64 ", from SF %" PRIu64 " -> restored toward the SFF %" PRIu64 "\n",
       r.mode.c_str(), r.per.c_str(), r.to_sf, r.sf_frames, r.restored);
@@ -84,7 +88,9 @@ void print_live_stats_line(const LiveReport& r, std::FILE* out) {
 void write_live_report_json(const LiveReport& r, report::JsonWriter& j) {
   j.begin_object().field("mode", r.mode).field("per", r.per).field("sff_frames", r.sff_frames);
   j.key("nsh").begin_object().field("total", r.nsh).field("md1", r.md1).field("md2", r.md2).end_object();
-  j.field("not_nsh_ignored", r.not_nsh).field("congruent_sent_back", r.congruent);
+  j.field("not_nsh_ignored", r.not_nsh)
+      .field("congruent_sent_back", r.congruent)
+      .field("congruent_kept", r.congruent_kept);
   counters_json(j, "transports", r.transports);
   j.field("to_sf", r.to_sf).field("sf_frames", r.sf_frames).field("restored", r.restored);
   counters_json(j, "drops", r.drops);

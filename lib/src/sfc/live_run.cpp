@@ -183,6 +183,7 @@ void LiveRun::on_sf(u_char* user, const pcap_pkthdr* h, const u_char* bytes) {
 }
 
 void LiveRun::snapshot() {
+  rep_.congruent_kept = proxy_.congruent_kept();
   rep_.table = proxy_.mode().table().counters();
   rep_.table_size = proxy_.mode().table().size();
   rep_.table_capacity = proxy_.mode().table().capacity();

@@ -43,8 +43,9 @@ struct LiveReport {
   std::string per;
   std::uint64_t sff_frames = 0;
   std::uint64_t nsh = 0, md1 = 0, md2 = 0;
-  std::uint64_t not_nsh = 0;    // ignored: the proxy is not a bridge (ARP, ICMP to the proxy host, ...)
-  std::uint64_t congruent = 0;  // NSH without payload, sent back toward the SFF
+  std::uint64_t not_nsh = 0;         // ignored: the proxy is not a bridge (ARP, ICMP to the proxy host, ...)
+  std::uint64_t congruent = 0;       // NSH without payload, sent back toward the SFF
+  std::uint64_t congruent_kept = 0;  // of those, saved into a paired path's header for injected replies
   std::uint64_t to_sf = 0;
   std::uint64_t sf_frames = 0;
   std::uint64_t restored = 0;
