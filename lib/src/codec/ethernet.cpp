@@ -27,6 +27,11 @@ void write_ethernet(ByteWriter& w, const MacAddr& dst, const MacAddr& src, std::
   w.be16(ethertype);
 }
 
+std::string format_mac(const MacAddr& mac) {
+  char out[18];
+  return format_mac(mac, out);
+}
+
 const char* format_mac(const MacAddr& mac, char (&out)[18]) {
   constexpr char kDigits[] = "0123456789abcdef";
   for (int i = 0; i < 6; ++i) {

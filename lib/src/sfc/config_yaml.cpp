@@ -3,8 +3,6 @@
 // `vxlan:` VTEP settings, `nat:` rules and path pairs.
 #include <yaml-cpp/yaml.h>
 
-#include <charconv>
-
 #include "pktmap/codec/ipv4.hpp"
 #include "pktmap/codec/vlan.hpp"
 #include "pktmap/sfc/proxy_config.hpp"
@@ -16,6 +14,7 @@ namespace pktmap::sfc {
 namespace {
 
 using yaml::fail;
+using yaml::only_keys;
 using yaml::scalar;
 
 void rule_fields(const std::string& file, const YAML::Node& m, const std::string& where, NatRule& r,
@@ -79,30 +78,11 @@ namespace {
 // "FIRST-LAST" (or one number) within lo..hi.
 void id_range(const std::string& file, const YAML::Node& n, const std::string& key, std::uint32_t lo,
               std::uint32_t hi, std::uint32_t& first, std::uint32_t& last) {
-  const auto text = scalar<std::string>(file, n, key);
-  const std::string what = "expected FIRST-LAST within " + std::to_string(lo) + ".." + std::to_string(hi);
-  const char* end = text.data() + text.size();
-  std::uint32_t a = 0, b = 0;
-  auto r = std::from_chars(text.data(), end, a);
-  if (r.ec != std::errc()) fail(file, n, key, what);
-  b = a;
-  if (r.ptr != end) {
-    if (*r.ptr != '-') fail(file, n, key, what);
-    const auto r2 = std::from_chars(r.ptr + 1, end, b);
-    if (r2.ec != std::errc() || r2.ptr != end) fail(file, n, key, what);
-  }
-  if (a < lo || b > hi || b < a) fail(file, n, key, what);
-  first = a;
-  last = b;
-}
-
-// Each key of a map names a setting; anything else is refused with the list.
-template <class Fn>
-void each_key(const std::string& file, const YAML::Node& map, const std::string& key, const char* expected,
-              Fn&& fn) {
-  if (!map.IsMap()) fail(file, map, key, std::string("expected ") + expected);
-  for (const auto& f : map)
-    fn(yaml_key(file, f.first, key), f.first, f.second);
+  unsigned long a = 0, b = 0;
+  if (!parse_number_range(scalar<std::string>(file, n, key), hi, a, b) || a < lo)
+    fail(file, n, key, "expected FIRST-LAST within " + std::to_string(lo) + ".." + std::to_string(hi));
+  first = static_cast<std::uint32_t>(a);
+  last = static_cast<std::uint32_t>(b);
 }
 
 void config_from_root(const std::string& file, const YAML::Node& root, ProxyConfig& pc) {
@@ -136,32 +116,32 @@ void config_from_root(const std::string& file, const YAML::Node& root, ProxyConf
       }
       if (x.proxy_ip == x.sf_ip) fail(file, v, key, "proxy_ip and sf_ip must differ");
     } else if (key == "mac") {
-      each_key(file, v, key, "{pool: MAC}",
-               [&](const std::string& k, const YAML::Node& kn, const YAML::Node& val) {
-                 if (k != "pool") fail(file, kn, "mac." + k, "unknown key (pool)");
-                 if (!codec::parse_mac(scalar<std::string>(file, val, "mac.pool"), pc.mode.mac_base))
-                   fail(file, val, "mac.pool", "not a MAC address");
-                 if (std::string why = check_mac_pool(pc.mode, pc.proxy_mac, pc.sf_mac); !why.empty())
-                   fail(file, val, "mac.pool", why);
-               });
+      if (!v.IsMap()) fail(file, v, key, "expected {pool: MAC}");
+      only_keys(file, v, key, {"pool"});
+      if (const YAML::Node pool = v["pool"]) {
+        if (!codec::parse_mac(scalar<std::string>(file, pool, "mac.pool"), pc.mode.mac_base))
+          fail(file, pool, "mac.pool", "not a MAC address");
+        if (std::string why = check_mac_pool(pc.mode, pc.proxy_mac, pc.sf_mac); !why.empty())
+          fail(file, pool, "mac.pool", why);
+      }
     } else if (key == "vlan") {
-      each_key(file, v, key, "{vids: FIRST-LAST}",
-               [&](const std::string& k, const YAML::Node& kn, const YAML::Node& val) {
-                 if (k != "vids") fail(file, kn, "vlan." + k, "unknown key (vids)");
-                 std::uint32_t a = 0, b = 0;
-                 id_range(file, val, "vlan.vids", 1, 4094, a, b);
-                 pc.mode.vid_first = static_cast<std::uint16_t>(a);
-                 pc.mode.vid_last = static_cast<std::uint16_t>(b);
-               });
+      if (!v.IsMap()) fail(file, v, key, "expected {vids: FIRST-LAST}");
+      only_keys(file, v, key, {"vids"});
+      if (const YAML::Node vids = v["vids"]) {
+        std::uint32_t a = 0, b = 0;
+        id_range(file, vids, "vlan.vids", 1, 4094, a, b);
+        pc.mode.vid_first = static_cast<std::uint16_t>(a);
+        pc.mode.vid_last = static_cast<std::uint16_t>(b);
+      }
     } else if (key == "qinq") {
-      each_key(file, v, key, "{s_tpid: 0x88a8}",
-               [&](const std::string& k, const YAML::Node& kn, const YAML::Node& val) {
-                 if (k != "s_tpid") fail(file, kn, "qinq." + k, "unknown key (s_tpid)");
-                 const long t = yaml::bounded(file, val, "qinq.s_tpid", 0, 0xffff);
-                 if (!codec::is_vlan_tpid(static_cast<std::uint16_t>(t)))
-                   fail(file, val, "qinq.s_tpid", "a tag type: 0x88a8 (802.1ad), 0x8100 or 0x9100");
-                 pc.mode.s_tpid = static_cast<std::uint16_t>(t);
-               });
+      if (!v.IsMap()) fail(file, v, key, "expected {s_tpid: 0x88a8}");
+      only_keys(file, v, key, {"s_tpid"});
+      if (const YAML::Node tpid = v["s_tpid"]) {
+        const long t = yaml::bounded(file, tpid, "qinq.s_tpid", 0, 0xffff);
+        if (!codec::is_vlan_tpid(static_cast<std::uint16_t>(t)))
+          fail(file, tpid, "qinq.s_tpid", "a tag type: 0x88a8 (802.1ad), 0x8100 or 0x9100");
+        pc.mode.s_tpid = static_cast<std::uint16_t>(t);
+      }
     } else if (key == "pairs") {
       if (!v.IsSequence()) fail(file, v, key, "expected a list of \"FWD:REV\" SPI pairs");
       for (const auto& p : v) {

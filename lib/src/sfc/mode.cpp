@@ -5,13 +5,6 @@
 
 namespace pktmap::sfc {
 
-namespace {
-std::string mac_text(const codec::MacAddr& m) {
-  char buf[18];
-  return codec::format_mac(m, buf);
-}
-}  // namespace
-
 const char* mode_name(ModeKind m) {
   switch (m) {
     case ModeKind::mac:
@@ -93,10 +86,10 @@ std::string check_mac_pool(const ModeConfig& c, const codec::MacAddr& proxy_mac,
                            const codec::MacAddr& sf_mac) {
   const codec::MacAddr& b = c.mac_base;
   if ((b[0] & 0x01) != 0 || (b[0] & 0x02) == 0)
-    return "MAC pool " + mac_text(b) +
+    return "MAC pool " + codec::format_mac(b) +
            ": not a locally administered unicast prefix (first byte x2, x6, xA or xE)";
   if (b[3] != 0 || b[4] != 0 || b[5] != 0 || b[2] > 0xFD)
-    return "MAC pool " + mac_text(b) +
+    return "MAC pool " + codec::format_mac(b) +
            ": the last three bytes number the keys (end in :00:00:00), and mac-pair takes the next two third "
            "bytes (at most xx:xx:fd:00:00:00)";
   auto in_pool = [&](const codec::MacAddr& m) {
@@ -106,9 +99,10 @@ std::string check_mac_pool(const ModeConfig& c, const codec::MacAddr& proxy_mac,
        {std::pair{"proxy MAC", &proxy_mac}, std::pair{"SF MAC", &sf_mac},
         std::pair{"vxlan proxy_mac", &c.vxlan.proxy_mac}, std::pair{"vxlan sf_mac", &c.vxlan.sf_mac}})
     if (in_pool(*m))
-      return "MAC pool " + mac_text(b) + " overlaps the " + name + " " + mac_text(*m) +
-             " (the pool's keys are " + mac_text(b) + " to " +
-             mac_text(codec::MacAddr{b[0], b[1], static_cast<std::uint8_t>(b[2] + 2), 0xff, 0xff, 0xff}) +
+      return "MAC pool " + codec::format_mac(b) + " overlaps the " + name + " " + codec::format_mac(*m) +
+             " (the pool's keys are " + codec::format_mac(b) + " to " +
+             codec::format_mac(
+                 codec::MacAddr{b[0], b[1], static_cast<std::uint8_t>(b[2] + 2), 0xff, 0xff, 0xff}) +
              ")";
   return {};
 }

@@ -83,17 +83,22 @@ std::string parse_addr_field(std::string_view text, AddrField& out) {
   return {};
 }
 
+bool parse_number_range(std::string_view text, unsigned long max, unsigned long& lo, unsigned long& hi) {
+  const auto dash = text.find('-');
+  if (dash == std::string_view::npos) {
+    if (!number(text, max, lo)) return false;
+    hi = lo;
+    return true;
+  }
+  return number(text.substr(0, dash), max, lo) && number(text.substr(dash + 1), max, hi) && lo <= hi;
+}
+
 std::string parse_port_field(std::string_view text, PortField& out) {
   out = PortField{};
   unsigned long lo = 0, hi = 0;
-  const auto dash = text.find('-');
-  if (dash == std::string_view::npos) {
-    if (!number(text, 65535, lo)) return "expected a port 0..65535 or a range LO-HI";
-    hi = lo;
-  } else if (!number(text.substr(0, dash), 65535, lo) || !number(text.substr(dash + 1), 65535, hi) ||
-             lo > hi) {
-    return "expected a port range LO-HI with LO <= HI <= 65535";
-  }
+  if (!parse_number_range(text, 65535, lo, hi))
+    return text.find('-') == std::string_view::npos ? "expected a port 0..65535 or a range LO-HI"
+                                                    : "expected a port range LO-HI with LO <= HI <= 65535";
   out.set = true;
   out.lo = static_cast<std::uint16_t>(lo);
   out.hi = static_cast<std::uint16_t>(hi);

@@ -2,9 +2,7 @@
 // (packet id -> the NSH it entered with) to measure how exactly each returned packet was restored.
 #include "pktmap/sfc/replay.hpp"
 
-#include <algorithm>
 #include <array>
-#include <bit>
 #include <chrono>
 #include <cstring>
 #include <memory>

@@ -1,10 +1,6 @@
 // The SF model file (sfcproxy-replay --sf), parsed with yaml-cpp into SfModelConfig with bounded values.
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
-#include <initializer_list>
-#include <string_view>
-
 #include "pktmap/error.hpp"
 #include "pktmap/sfc/sf_model.hpp"
 #include "pktmap/text_file.hpp"
@@ -16,6 +12,7 @@ namespace {
 
 using yaml::bounded;
 using yaml::fail;
+using yaml::only_keys;
 using yaml::scalar;
 
 FlowMatch flow_match(const std::string& file, const YAML::Node& n, const std::string& key) {
@@ -43,19 +40,6 @@ codec::MacAddr mac(const std::string& file, const YAML::Node& n, const std::stri
   codec::MacAddr m;
   if (!codec::parse_mac(scalar<std::string>(file, n, key), m)) fail(file, n, key, "not a MAC address");
   return m;
-}
-
-// A behaviour's map may hold only these keys: a misspelt one would otherwise be ignored without a word.
-void only_keys(const std::string& file, const YAML::Node& map, const std::string& key,
-               std::initializer_list<std::string_view> known) {
-  for (const auto& kv : map) {
-    const auto k = yaml_key(file, kv.first, key);
-    if (std::find(known.begin(), known.end(), k) != known.end()) continue;
-    std::string list;
-    for (std::string_view n : known)
-      list.append(list.empty() ? "" : ", ").append(n);
-    fail(file, kv.first, key + "." + k, "unknown key (" + list + ")");
-  }
 }
 
 // Milliseconds of capture time (fractions allowed), up to an hour, as nanoseconds.

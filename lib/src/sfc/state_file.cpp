@@ -18,11 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string mac_text(const codec::MacAddr& m) {
-  char b[18];
-  return codec::format_mac(m, b);
-}
-
 codec::MacAddr mac_from(const std::string& path, const json& v, const char* what) {
   codec::MacAddr m;
   if (!v.is_string() || !codec::parse_mac(v.get<std::string>(), m))
@@ -42,6 +37,16 @@ std::uint64_t whole(const json& v, const std::string& where, const char* key, st
   if (!v.is_number_unsigned() || v.get<std::uint64_t>() > max)
     throw SetupError(where + key + ": expected a whole number in 0.." + std::to_string(max));
   return v.get<std::uint64_t>();
+}
+
+// meta[key] as [first, last], each a whole number up to max; left as it is when the file has no such key.
+void key_range(const json& meta, const std::string& where, const char* key, std::uint64_t max,
+               std::uint32_t& first, std::uint32_t& last) {
+  if (!meta.contains(key)) return;
+  const json& r = meta[key];
+  if (!r.is_array() || r.size() != 2) throw SetupError(where + key + ": expected [first, last]");
+  first = static_cast<std::uint32_t>(whole(r[0], where, key, max));
+  last = static_cast<std::uint32_t>(whole(r[1], where, key, max));
 }
 
 // A signed 64-bit whole number (times in ns).
@@ -156,7 +161,7 @@ std::string key_text(ModeKind m, const std::string& table, std::uint32_t index, 
     mac[3] = static_cast<std::uint8_t>(index >> 16);
     mac[4] = static_cast<std::uint8_t>(index >> 8);
     mac[5] = static_cast<std::uint8_t>(index);
-    return mac_text(mac);
+    return codec::format_mac(mac);
   }
   return b;
 }
@@ -179,8 +184,9 @@ void add_table(json& entries, Proxy& proxy, MappingTable& t, const std::string& 
          {"nsh", to_hex(proxy.nsh_store().get(e.nsh))},
          {"outer", to_hex(proxy.outer_store().get(e.outer))},
          {"outer_offsets", {e.outer_ip_off, e.outer_l4_off, e.outer_ip_version, e.outer_l4_proto}},
-         {"inner_macs",
-          e.has_inner_macs ? json::array({mac_text(e.inner_dst), mac_text(e.inner_src)}) : json(nullptr)},
+         {"inner_macs", e.has_inner_macs
+                            ? json::array({codec::format_mac(e.inner_dst), codec::format_mac(e.inner_src)})
+                            : json(nullptr)},
          {"aux", e.aux},
          {"scope", s},
          {"last_ts_ns", t.last_ts(i)}});
@@ -223,9 +229,9 @@ void save_state(Proxy& proxy, const std::string& path, const std::string& input)
                 {"idle_s", static_cast<double>(c.idle_ns) / 1e9},
                 {"full", c.policy == FullPolicy::refuse ? "refuse" : "evict-oldest"},
                 {"path_pairs", pairs},
-                {"mac_base", mac_text(c.mac_base)},
-                {"proxy_mac", mac_text(pc.proxy_mac)},
-                {"sf_mac", mac_text(pc.sf_mac)},
+                {"mac_base", codec::format_mac(c.mac_base)},
+                {"proxy_mac", codec::format_mac(pc.proxy_mac)},
+                {"sf_mac", codec::format_mac(pc.sf_mac)},
                 {"s_tpid", c.s_tpid},
                 {"vids", {c.vid_first, c.vid_last}},
                 {"vnis", {c.vni_first, c.vni_last}},
@@ -235,8 +241,8 @@ void save_state(Proxy& proxy, const std::string& path, const std::string& input)
   if (c.kind == ModeKind::vxlan)
     doc["meta"]["vxlan"] = {{"proxy_ip", ip_text(c.vxlan.proxy_ip)},
                             {"sf_ip", ip_text(c.vxlan.sf_ip)},
-                            {"proxy_mac", mac_text(c.vxlan.proxy_mac)},
-                            {"sf_mac", mac_text(c.vxlan.sf_mac)},
+                            {"proxy_mac", codec::format_mac(c.vxlan.proxy_mac)},
+                            {"sf_mac", codec::format_mac(c.vxlan.sf_mac)},
                             {"port", c.vxlan.port}};
   if (c.kind == ModeKind::nat) doc["meta"]["nat"] = rules_json(c.nat.get());
   json& entries = doc["entries"];
@@ -269,18 +275,12 @@ ProxyConfig config_from(const json& doc, const std::string& path) {
     if (m.contains("s_tpid"))
       pc.mode.s_tpid = static_cast<std::uint16_t>(whole(m["s_tpid"], meta, "s_tpid", 0xffff));
     pc.policy.forward_oam = m.value("forward_oam", false);
-    if (m.contains("vids")) {  // a range of keys; files from before ranges have none (1..4094)
-      const json& r = m["vids"];
-      if (!r.is_array() || r.size() != 2) throw SetupError(meta + "vids: expected [first, last]");
-      pc.mode.vid_first = static_cast<std::uint16_t>(whole(r[0], meta, "vids", 4094));
-      pc.mode.vid_last = static_cast<std::uint16_t>(whole(r[1], meta, "vids", 4094));
-    }
-    if (m.contains("vnis")) {
-      const json& r = m["vnis"];
-      if (!r.is_array() || r.size() != 2) throw SetupError(meta + "vnis: expected [first, last]");
-      pc.mode.vni_first = static_cast<std::uint32_t>(whole(r[0], meta, "vnis", kMaxVni));
-      pc.mode.vni_last = static_cast<std::uint32_t>(whole(r[1], meta, "vnis", kMaxVni));
-    }
+    // Ranges of keys; files from before ranges have none (VIDs 1..4094, VNIs 1..16777215).
+    std::uint32_t first = pc.mode.vid_first, last = pc.mode.vid_last;
+    key_range(m, meta, "vids", 4094, first, last);
+    pc.mode.vid_first = static_cast<std::uint16_t>(first);
+    pc.mode.vid_last = static_cast<std::uint16_t>(last);
+    key_range(m, meta, "vnis", kMaxVni, pc.mode.vni_first, pc.mode.vni_last);
     if (m.contains("vxlan")) {
       const json& x = m["vxlan"];
       VxlanConfig& v = pc.mode.vxlan;

@@ -2,7 +2,10 @@
 // yaml-cpp helpers for the sfc configuration files (internal): every error names file, line:column and key.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 #include "pktmap/error.hpp"
 #include "pktmap/yaml_error.hpp"
@@ -20,6 +23,19 @@ T scalar(const std::string& file, const YAML::Node& n, const std::string& key) {
     return n.as<T>();
   } catch (const YAML::Exception&) {
     fail(file, n, key, "wrong type");
+  }
+}
+
+// A map that may hold only these keys: a misspelt one would otherwise be ignored without a word.
+inline void only_keys(const std::string& file, const YAML::Node& map, const std::string& key,
+                      std::initializer_list<std::string_view> known) {
+  for (const auto& kv : map) {
+    const auto k = yaml_key(file, kv.first, key);
+    if (std::find(known.begin(), known.end(), k) != known.end()) continue;
+    std::string list;
+    for (std::string_view n : known)
+      list.append(list.empty() ? "" : ", ").append(n);
+    fail(file, kv.first, key + "." + k, "unknown key (" + list + ")");
   }
 }
 

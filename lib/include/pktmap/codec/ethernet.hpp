@@ -3,6 +3,7 @@
 // ethertype here is the first type/TPID after the source MAC.
 #include <array>
 #include <cstdint>
+#include <string>
 
 #include "pktmap/codec/outcome.hpp"
 #include "pktmap/wire/byte_view.hpp"
@@ -42,6 +43,8 @@ void write_ethernet(ByteWriter& w, const MacAddr& dst, const MacAddr& src, std::
 
 // "02:00:00:00:00:01" into out (17 chars + NUL); returns out.
 const char* format_mac(const MacAddr& mac, char (&out)[18]);
+// The same as a string, for messages and files (not for per-packet output).
+std::string format_mac(const MacAddr& mac);
 bool parse_mac(std::string_view text, MacAddr& out);
 
 }  // namespace pktmap::codec

@@ -52,6 +52,9 @@ struct NatRule {
 // Field text parsers shared by the YAML loader and the state file; each returns an error message or "".
 std::string parse_addr_field(std::string_view text, AddrField& out);
 std::string parse_port_field(std::string_view text, PortField& out);
+// "N" or "LO-HI" in decimal with LO <= HI <= max: the form of port ranges here and of the configuration's
+// VID and VNI ranges. False for anything else.
+bool parse_number_range(std::string_view text, unsigned long max, unsigned long& lo, unsigned long& hi);
 std::string parse_proto_field(std::string_view text, int& out);
 std::string format_addr_field(const AddrField& a);
 std::string format_port_field(const PortField& p);
