@@ -275,6 +275,16 @@ def case_cache_delay():
         check(len(t) == r["written"] and not any(line.split("\t")[2] for line in t), "slow: tshark decodes every frame")
         check(all(a <= b for a, b in zip(times, times[1:])), "slow: written in time order")
         check(times[-1] - 1767268800 > 1.999 + 0.019, f"slow: the last frame leaves after the input ends: {times[-1]}")
+    # An SF that holds frames past the idle time loses their keys; --expire is --idle by its issue name.
+    held = os.path.join(TMP, "held.yaml")
+    with open(held, "w") as f:
+        f.write("delay: {ms: 1500, limit: 4000}\n")
+    by_idle = report("-r", SAMPLE, "--mode", "vlan", "--per", "flow", "--sf", held, "--idle", "1", expect_rc=3)
+    by_expire = report("-r", SAMPLE, "--mode", "vlan", "--per", "flow", "--sf", held, "--expire", "1", expect_rc=3)
+    never = report("-r", SAMPLE, "--mode", "vlan", "--per", "flow", "--sf", held, "--expire", "0", expect_rc=0)
+    check(by_idle["table"]["expired"] > 0 and by_idle["accuracy"]["lost"] > 0, f"held past --idle: {by_idle['table']}")
+    check(by_expire["table"] == by_idle["table"] and by_expire["accuracy"] == by_idle["accuracy"], "--expire is --idle")
+    check(never["table"]["expired"] == 0 and never["accuracy"]["lost"] == 0, f"--expire 0: {never['table']}")
     # The same SF with room for 5 frames: at 1 packet per ms it drops most, and says why.
     tight = os.path.join(TMP, "tight.yaml")
     with open(tight, "w") as f:
