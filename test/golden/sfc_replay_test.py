@@ -275,6 +275,19 @@ def case_cache_delay():
         check(len(t) == r["written"] and not any(line.split("\t")[2] for line in t), "slow: tshark decodes every frame")
         check(all(a <= b for a, b in zip(times, times[1:])), "slow: written in time order")
         check(times[-1] - 1767268800 > 1.999 + 0.019, f"slow: the last frame leaves after the input ends: {times[-1]}")
+    # A reordering SF: the contents come out of order, the timestamps in order, as a capture behind it shows.
+    out = os.path.join(TMP, "busy.pcap")
+    r = report("-r", SAMPLE, "--mode", "vlan", "--per", "flow", "--sf", os.path.join(MODELS, "busy.yaml"), "-w", out)
+    if shutil.which("tshark"):
+        t = subprocess.run(["tshark", "-r", out, "-T", "fields", "-E", "occurrence=l", "-e", "frame.time_epoch", "-e",
+                            "ip.id"], capture_output=True, text=True, check=True).stdout.splitlines()
+        times = [float(line.split("\t")[0]) for line in t]
+        check(len(t) == r["written"] and all(a <= b for a, b in zip(times, times[1:])), "busy: written in time order")
+        ids = [line.split("\t")[1] for line in t if line.split("\t")[1]]  # the inner packet's IP ID (the last)
+        sent = subprocess.run(["tshark", "-r", SAMPLE, "-T", "fields", "-E", "occurrence=l", "-e", "ip.id"],
+                              capture_output=True, text=True, check=True).stdout.split()  # no empty IDs either
+        kept = set(ids)
+        check(ids != [i for i in sent if i in kept], "busy: the frames came back in another order than they went")
     # An SF that holds frames past the idle time loses their keys; --expire is --idle by its issue name.
     held = os.path.join(TMP, "held.yaml")
     with open(held, "w") as f:

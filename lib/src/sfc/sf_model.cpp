@@ -145,11 +145,15 @@ void SfModel::emit(SfFrame* f) {
     return;
   }
   held_.push_back(f);
+  held_until_ = std::max(held_until_, f->ts);
   if (held_.size() > cfg_.reorder_window) {
     const std::size_t i = next_random() % held_.size();
     SfFrame* out = held_[i];
     held_[i] = held_.back();
     held_.pop_back();
+    // It leaves when a later frame pushes it out, and a capture behind the SF would show that time: the
+    // contents reordered, the timestamps still in order.
+    out->ts = std::max(out->ts, held_until_);
     leave(out);
   }
 }
@@ -198,6 +202,7 @@ void SfModel::flush() {
     SfFrame* out = held_[i];
     held_[i] = held_.back();
     held_.pop_back();
+    out->ts = std::max(out->ts, held_until_);  // let out when the input ends
     leave(out);
   }
   release_due(INT64_MAX);

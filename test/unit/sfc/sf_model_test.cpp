@@ -157,6 +157,34 @@ TEST_CASE("SF delay: jitter stays within its bound and reorders; flush lets ever
   CHECK(reordered);
 }
 
+TEST_CASE("SF reorder: contents reordered, timestamps in order, each no earlier than it came in", "[sfc]") {
+  SfModelConfig c;
+  c.reorder_window = 8;
+  c.seed = 3;
+  SfModel sf(c);
+  const auto udp = frame(17, 53, 1);
+  std::vector<Out> out;
+  for (std::uint64_t i = 0; i < 300; ++i) {
+    submit(sf, udp, i, static_cast<std::int64_t>(i) * kMs);
+    for (auto& o : drain(sf))
+      out.push_back(std::move(o));
+  }
+  sf.flush();
+  for (auto& o : drain(sf))
+    out.push_back(std::move(o));
+  REQUIRE(out.size() == 300);
+  bool reordered = false;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    CHECK(out[i].ts >= static_cast<std::int64_t>(out[i].pid) * kMs);
+    if (i > 0) {
+      CHECK(out[i].ts >= out[i - 1].ts);
+      reordered = reordered || out[i].pid < out[i - 1].pid;
+    }
+  }
+  CHECK(reordered);
+  CHECK(out.back().ts == 299 * kMs);  // what the window still held leaves when the input ends
+}
+
 TEST_CASE("SF delay: a full line drops what comes next, and counts it", "[sfc]") {
   SfModel sf(delayed(10, 0, 3));
   const auto udp = frame(17, 53, 1);

@@ -127,8 +127,9 @@ class SfModel {
   SfModelConfig cfg_;
   std::vector<SfFrame> pool_;
   std::vector<SfFrame*> free_;
-  std::vector<SfFrame*> held_;  // reorder window
-  std::vector<SfFrame*> out_;   // ready, FIFO (out_head_)
+  std::vector<SfFrame*> held_;           // reorder window
+  std::int64_t held_until_ = INT64_MIN;  // the latest time a frame entered the window
+  std::vector<SfFrame*> out_;            // ready, FIFO (out_head_)
   struct Delayed {
     std::int64_t due;
     std::uint64_t seq;  // equal due times leave in the order they came
