@@ -146,16 +146,18 @@ void SfModel::emit(SfFrame* f) {
   }
   held_.push_back(f);
   held_until_ = std::max(held_until_, f->ts);
-  if (held_.size() > cfg_.reorder_window) {
-    const std::size_t i = next_random() % held_.size();
-    SfFrame* out = held_[i];
-    held_[i] = held_.back();
-    held_.pop_back();
-    // It leaves when a later frame pushes it out, and a capture behind the SF would show that time: the
-    // contents reordered, the timestamps still in order.
-    out->ts = std::max(out->ts, held_until_);
-    leave(out);
-  }
+  if (held_.size() > cfg_.reorder_window) let_out_one();
+}
+
+// A random frame of the window leaves. It leaves when a later frame pushes it out (or the input ends), and a
+// capture behind the SF would show that time: the contents reordered, the timestamps still in order.
+void SfModel::let_out_one() {
+  const std::size_t i = next_random() % held_.size();
+  SfFrame* out = held_[i];
+  held_[i] = held_.back();
+  held_.pop_back();
+  out->ts = std::max(out->ts, held_until_);
+  leave(out);
 }
 
 namespace {
@@ -197,14 +199,8 @@ void SfModel::release_due(std::int64_t now) {
 }
 
 void SfModel::flush() {
-  while (!held_.empty()) {
-    const std::size_t i = next_random() % held_.size();
-    SfFrame* out = held_[i];
-    held_[i] = held_.back();
-    held_.pop_back();
-    out->ts = std::max(out->ts, held_until_);  // let out when the input ends
-    leave(out);
-  }
+  while (!held_.empty())
+    let_out_one();
   release_due(INT64_MAX);
 }
 

@@ -83,6 +83,11 @@ std::vector<Out> drain(SfModel& sf) {
   return out;
 }
 
+void drain_into(SfModel& sf, std::vector<Out>& out) {
+  for (auto& o : drain(sf))
+    out.push_back(std::move(o));
+}
+
 SfModelConfig delayed(std::int64_t delay_ms, std::int64_t jitter_ms = 0, std::size_t limit = 1000) {
   SfModelConfig c;
   c.delay = true;
@@ -136,13 +141,11 @@ TEST_CASE("SF delay: jitter stays within its bound and reorders; flush lets ever
   for (std::uint64_t i = 0; i < 200; ++i) {
     const std::int64_t now = static_cast<std::int64_t>(i) * kMs;
     sf.advance(now);
-    for (auto& o : drain(sf))
-      out.push_back(std::move(o));
+    drain_into(sf, out);
     submit(sf, udp, i, now);
   }
   sf.flush();
-  for (auto& o : drain(sf))
-    out.push_back(std::move(o));
+  drain_into(sf, out);
   REQUIRE(out.size() == 200);
   bool reordered = false;
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -166,12 +169,10 @@ TEST_CASE("SF reorder: contents reordered, timestamps in order, each no earlier 
   std::vector<Out> out;
   for (std::uint64_t i = 0; i < 300; ++i) {
     submit(sf, udp, i, static_cast<std::int64_t>(i) * kMs);
-    for (auto& o : drain(sf))
-      out.push_back(std::move(o));
+    drain_into(sf, out);
   }
   sf.flush();
-  for (auto& o : drain(sf))
-    out.push_back(std::move(o));
+  drain_into(sf, out);
   REQUIRE(out.size() == 300);
   bool reordered = false;
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -230,8 +231,7 @@ TEST_CASE("SF inject: every Nth matching packet is followed by a copy of it, wit
   std::vector<Out> out;
   for (std::uint64_t i = 0; i < 9; ++i) {
     submit(sf, i % 3 == 2 ? frame(17, 80, 500) : frame(6, 80, static_cast<std::uint16_t>(0xffff - i)), i, 0);
-    for (auto& o : drain(sf))
-      out.push_back(std::move(o));
+    drain_into(sf, out);
   }
   // TCP packets 0 1 3 4 6 7 match; the 3rd and 6th of them (pids 3 and 7) are copied.
   REQUIRE(out.size() == 11);

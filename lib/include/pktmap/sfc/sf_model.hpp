@@ -118,6 +118,7 @@ class SfModel {
   bool copy_due(const SfFrame& f);
   SfFrame* copy_of(const SfFrame& exemplar);
   void emit(SfFrame* f);
+  void let_out_one();      // of the reorder window
   void leave(SfFrame* f);  // out of the reorder stage: into the delay line, or out
   void release_due(std::int64_t now);
   void decap(SfFrame& f) const;
